@@ -1,0 +1,212 @@
+//===- KilnShapeOps.td - data-movement ops -------------------*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Constants, casts and ops that move data without arithmetic: reshape,
+// transpose, concat, slice, pad, gather, broadcast_to.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_SHAPE_OPS_TD
+#define KILN_SHAPE_OPS_TD
+
+include "dialects/kiln/IR/KilnBase.td"
+
+def Kiln_ConstantOp : Kiln_Op<"constant", [ConstantLike, InferTypeOpAdaptor]> {
+  let summary = "a constant tensor";
+  let description = [{
+    A tensor literal: weights, biases, scalars. Large weights use
+    `dense_resource` blobs so that the IR stays small and the bytes are
+    written once into the generated library.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.constant dense<[1.0, 2.0]> : tensor<2xf32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasFolder = 1;
+}
+
+def Kiln_CastOp : Kiln_Op<"cast", [SameOperandsAndResultShape, Elementwise]> {
+  let summary = "elementwise element-type conversion";
+  let description = [{
+    Converts every element of `input` to the result's element type. Float to
+    integer truncates toward zero; integer to `i1` compares with zero; `i1`
+    to a number gives 0 or 1; integers are sign-extended.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.cast %labels : tensor<?xi32> to tensor<?xi64>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
+  let hasFolder = 1;
+}
+
+def Kiln_ReshapeOp : Kiln_InferOp<"reshape", [SameOperandsAndResultElementType]> {
+  let summary = "reshape to a new shape with the same element count";
+  let description = [{
+    Reinterprets `input` (row-major) with the dimensions in `shape`. At most
+    one entry of `shape` is `-1`: that dimension is whatever makes the
+    element count match, and is dynamic when the input is. Every other entry
+    is a size of 0 or more.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.reshape %x {shape = array<i64: -1, 64>} : (tensor<?x8x8x1xf32>) -> tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, DenseI64ArrayAttr:$shape);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Kiln_TransposeOp : Kiln_InferOp<"transpose", [SameOperandsAndResultElementType]> {
+  let summary = "permute dimensions";
+  let description = [{
+    Result dimension `i` is input dimension `permutation[i]`.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.transpose %x {permutation = array<i64: 1, 0>} : (tensor<?x4xf32>) -> tensor<4x?xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Kiln_ConcatOp : Kiln_InferOp<"concat", [SameOperandsAndResultElementType]> {
+  let summary = "concatenate tensors along one axis";
+  let description = [{
+    Joins one or more tensors of equal rank along `axis`; every other
+    dimension must agree.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.concat %a, %b {axis = 1 : i64}
+        : (tensor<?x4xf32>, tensor<?x6xf32>) -> tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Kiln_AnyTensor>:$inputs, I64Attr:$axis);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Kiln_SliceOp : Kiln_InferOp<"slice", [SameOperandsAndResultElementType]> {
+  let summary = "strided slice along some axes";
+  let description = [{
+    Takes `input[start:end:step]` along each of `axes`, with Python and ONNX
+    semantics: a negative `start` or `end` counts from the end of the
+    dimension, and both are clamped to the dimension. Steps are positive.
+    Axes not listed are kept whole, so slicing works with a dynamic batch.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.slice %x {axes = array<i64: 1>, starts = array<i64: 1>,
+                        ends = array<i64: -1>, steps = array<i64: 1>}
+        : (tensor<?x10xf32>) -> tensor<?x8xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, DenseI64ArrayAttr:$axes,
+                       DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$ends,
+                       DenseI64ArrayAttr:$steps);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Kiln_PadOp : Kiln_InferOp<"pad", [SameOperandsAndResultElementType]> {
+  let summary = "pad with a constant, a reflection or the edge value";
+  let description = [{
+    Adds `low[i]` elements before and `high[i]` after dimension `i`. `mode`
+    is `constant` (fill with `value`), `reflect` (mirror without repeating
+    the edge; the pad must be smaller than the dimension) or `edge` (repeat
+    the edge element).
+
+    Example:
+
+    ```mlir
+    %0 = kiln.pad %x {low = array<i64: 0, 1, 1, 0>, high = array<i64: 0, 1, 1, 0>}
+        : (tensor<?x8x8x3xf32>) -> tensor<?x10x10x3xf32>
+    %1 = kiln.pad %x mode reflect {low = array<i64: 0, 2, 2, 0>, high = array<i64: 0, 2, 2, 0>}
+        : (tensor<?x8x8x3xf32>) -> tensor<?x12x12x3xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, DenseI64ArrayAttr:$low,
+                       DenseI64ArrayAttr:$high,
+                       DefaultValuedAttr<Kiln_PadMode, "::kiln::PadMode::constant">:$mode,
+                       DefaultValuedAttr<F64Attr, "0.0">:$value);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = [{
+    $input (`mode` $mode^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasFolder = 1;
+}
+
+def Kiln_GatherOp : Kiln_InferOp<"gather"> {
+  let summary = "take slices along one axis at the given indices";
+  let description = [{
+    NumPy `take`: the result shape is `data.shape[:axis] + indices.shape +
+    data.shape[axis + 1:]`. Negative indices count from the end (ONNX). An
+    `Embedding` layer is a gather on axis 0 of its table.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.gather %table, %ids {axis = 0 : i64}
+        : (tensor<1000x64xf32>, tensor<?x16xi32>) -> tensor<?x16x64xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$data, Kiln_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat =
+      "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
+def Kiln_BroadcastToOp : Kiln_InferOp<"broadcast_to"> {
+  let summary = "broadcast to a shape under NumPy rules";
+  let description = [{
+    Broadcasts `input` to `shape` (right-aligned; a dimension of 1
+    stretches). An entry of `-1` in `shape` is a dynamic size: it comes from
+    `like` at the same position when `like` is given (its rank equals the
+    length of `shape`), and otherwise from the aligned input dimension.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.broadcast_to %bias {shape = array<i64: -1, 10>} like %x
+        : (tensor<10xf32>, tensor<?x10xf32>) -> tensor<?x10xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, Optional<Kiln_AnyTensor>:$like,
+                       DenseI64ArrayAttr:$shape);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = [{
+    $input attr-dict (`like` $like^)? `:` functional-type(operands, results)
+  }];
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// Whether result dimension `i` has an input dimension it copies.
+    bool isExpandedDim(int64_t i);
+  }];
+}
+
+#endif // KILN_SHAPE_OPS_TD

@@ -1,0 +1,169 @@
+//===- ShapeOps.cpp - constants, casts and data movement ------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Type inference for constant, reshape, transpose, concat, slice, pad,
+// gather and broadcast_to.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/kiln/IR/KilnOps.h"
+#include "dialects/kiln/IR/Ops/TypeHelpers.h"
+
+using namespace mlir;
+using namespace kiln::detail;
+
+namespace kiln {
+
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &inferred) {
+  auto value = adaptor.getValue();
+  auto type = value ? dyn_cast<RankedTensorType>(value.getType()) : nullptr;
+  if (!type || !type.hasStaticShape())
+    return emitOptionalError(loc, "value must be a statically shaped tensor");
+  inferred.push_back(type);
+  return success();
+}
+
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &inferred) {
+  ArrayRef<int64_t> input;
+  Shape result;
+  if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
+      failed(inferReshapeShape(loc, input, adaptor.getShape(), result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &inferred) {
+  ArrayRef<int64_t> input;
+  Shape result;
+  if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
+      failed(inferTransposeShape(loc, input, adaptor.getPermutation(), result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : adaptor.getInputs()) {
+    ArrayRef<int64_t> shape;
+    if (failed(getOperandShape(loc, v, shape)))
+      return failure();
+    shapes.push_back(shape);
+  }
+  Shape result;
+  if (failed(inferConcatShape(loc, shapes,
+                              static_cast<int64_t>(adaptor.getAxis()), result)))
+    return failure();
+  return pushTensor(inferred, result,
+                    getElementType(adaptor.getInputs().front()));
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &inferred) {
+  ArrayRef<int64_t> input;
+  Shape result;
+  if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
+      failed(inferSliceShape(loc, input, adaptor.getAxes(),
+                             adaptor.getStarts(), adaptor.getEnds(),
+                             adaptor.getSteps(), result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &inferred) {
+  ArrayRef<int64_t> input;
+  Shape result;
+  if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
+      failed(inferPadShape(loc, input, adaptor.getLow(), adaptor.getHigh(),
+                           adaptor.getMode() == PadMode::reflect, result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
+}
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &inferred) {
+  ArrayRef<int64_t> data, indices;
+  Shape result;
+  if (failed(getOperandShape(loc, adaptor.getData(), data)) ||
+      failed(getOperandShape(loc, adaptor.getIndices(), indices)) ||
+      failed(inferGatherShape(loc, data, indices,
+                              static_cast<int64_t>(adaptor.getAxis()), result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(adaptor.getData()));
+}
+
+LogicalResult BroadcastToOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &inferred) {
+  ArrayRef<int64_t> input;
+  std::optional<ArrayRef<int64_t>> like;
+  if (failed(getOperandShape(loc, adaptor.getInput(), input)))
+    return failure();
+  if (Value likeValue = adaptor.getLike()) {
+    ArrayRef<int64_t> shape;
+    if (failed(getOperandShape(loc, likeValue, shape)))
+      return failure();
+    like = shape;
+  }
+  Shape result;
+  if (failed(inferBroadcastToShape(loc, input, adaptor.getShape(), like,
+                                   result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
+}
+
+bool BroadcastToOp::isExpandedDim(int64_t i) {
+  int64_t offset = getShape().size() - getInput().getType().getRank();
+  return i < offset;
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
+    MLIRContext *, OptLoc loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  ArrayRef<int64_t> logits, labels;
+  Shape result;
+  if (failed(getOperandShape(loc, adaptor.getLogits(), logits)) ||
+      failed(getOperandShape(loc, adaptor.getLabels(), labels)) ||
+      failed(inferSoftmaxCrossEntropyShape(
+          loc, logits, labels, static_cast<int64_t>(adaptor.getAxis()),
+          result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(adaptor.getLogits()));
+}
+
+LogicalResult SparseSoftmaxCrossEntropyOp::inferReturnTypes(
+    MLIRContext *, OptLoc loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  ArrayRef<int64_t> logits, labels;
+  Shape result;
+  if (failed(getOperandShape(loc, adaptor.getLogits(), logits)) ||
+      failed(getOperandShape(loc, adaptor.getLabels(), labels)) ||
+      failed(inferSparseSoftmaxCrossEntropyShape(loc, logits, labels, result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(adaptor.getLogits()));
+}
+
+LogicalResult SigmoidCrossEntropyOp::inferReturnTypes(
+    MLIRContext *, OptLoc loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  return inferBroadcastResultType(loc, adaptor.getOperands(), nullptr,
+                                  inferred);
+}
+
+} // namespace kiln

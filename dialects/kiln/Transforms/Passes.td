@@ -1,0 +1,45 @@
+//===- Passes.td - kiln dialect passes -----------------------*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_TRANSFORMS_PASSES_TD
+#define KILN_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def InferShapesPass : Pass<"kiln-infer-shapes", "mlir::func::FuncOp"> {
+  let summary = "Refine result types with the shape rules and update signatures";
+  let description = [{
+    Walks each function in order and gives every kiln op the most static
+    result type its shape rule can infer from its operands (a `?` becomes a
+    size where the rule knows it). When the function's returned values get
+    more static types, the function's result types follow. Run it after
+    specializing a dynamic dimension, e.g. fixing the batch size:
+
+    ```mlir
+    // Before: the reshape result was written with a dynamic size.
+    func.func @f(%x: tensor<4x8xf32>) -> tensor<?xf32> {
+      %0 = kiln.reshape %x {shape = array<i64: -1>} : (tensor<4x8xf32>) -> tensor<?xf32>
+      return %0 : tensor<?xf32>
+    }
+    // After --kiln-infer-shapes:
+    func.func @f(%x: tensor<4x8xf32>) -> tensor<32xf32> {
+      %0 = kiln.reshape %x {shape = array<i64: -1>} : (tensor<4x8xf32>) -> tensor<32xf32>
+      return %0 : tensor<32xf32>
+    }
+    ```
+
+    Ops of other dialects are left alone; when such an op uses a refined
+    value, the pass inserts a `tensor.cast` back to the type it had, so the
+    IR stays valid.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"updateSignatures", "update-signatures", "bool", /*default=*/"true",
+           "Refine the function's result types to the returned values' types">,
+  ];
+}
+
+#endif // KILN_TRANSFORMS_PASSES_TD
