@@ -294,7 +294,7 @@ def Kiln_LayerNormOp : Kiln_InferOp<"layer_norm", [SameOperandsElementType,
 // Dropout
 //===----------------------------------------------------------------------===//
 
-def Kiln_DropoutOp : Kiln_InferOp<"dropout", [SameOperandsAndResultElementType]> {
+def Kiln_DropoutOp : Kiln_InferOp<"dropout"> {
   let summary = "inverted dropout with an explicit training flag and seed";
   let description = [{
     With `training = true`, zeroes each element of `input` with probability
