@@ -270,7 +270,7 @@ TEST_F(ShapeRuleTest, Concat) {
   ASSERT_TRUE(succeeded(inferConcatShape(loc, {{D, 4}, {3, 4}}, 0, out)));
   EXPECT_EQ(out, (Shape{D, 4}));
   EXPECT_TRUE(failed(inferConcatShape(loc, {{2, 4}, {3, 5}}, 0, out)));
-  EXPECT_EQ(message(), "input 1 [3, 5] differs from [2, 4] in dimension 1 "
+  EXPECT_EQ(message(), "input 1 [3, 5] differs from input 0 [2, 4] in dimension 1 "
                        "(only the concatenation axis 0 may differ)");
 }
 

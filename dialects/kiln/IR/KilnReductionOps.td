@@ -69,6 +69,9 @@ class Kiln_ArgReduceOp<string mnemonic, string what>
         ::mlir::MLIRContext *ctx, std::optional<::mlir::Location> loc,
         Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
       int64_t axis = static_cast<int64_t>(adaptor.getAxis());
+      auto type = ::llvm::cast<::mlir::RankedTensorType>(adaptor.getInput().getType());
+      if (::mlir::failed(::kiln::verifyAxis(loc, axis, type.getRank())))
+        return ::mlir::failure();
       return ::kiln::inferReduceResultType(loc, adaptor.getInput(), axis,
           adaptor.getKeepDims(), ::mlir::IntegerType::get(ctx, 64), inferred);
     }

@@ -14,6 +14,7 @@
 #include "mlir/IR/TypeRange.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -21,6 +22,10 @@ using namespace mlir;
 namespace kiln {
 
 static constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// Attribute sizes (strides, padding, window, target shapes) above this are
+/// rejected, so that the rules' arithmetic cannot overflow int64.
+static constexpr int64_t kMaxAttrValue = (int64_t(1) << 31) - 1;
 
 std::string formatShape(ArrayRef<int64_t> shape) {
   std::string s;
@@ -114,9 +119,10 @@ LogicalResult getSpatialAttr(OptLoc loc, StringRef name,
                              " values (one per spatial dimension), got ",
                              attr->size());
   for (int64_t v : *attr)
-    if (v < minValue)
+    if (v < minValue || v > kMaxAttrValue)
       return emitOptionalError(loc, name, " ", formatList(*attr),
-                               " must all be at least ", minValue);
+                               " must all be in [", minValue, ", ",
+                               kMaxAttrValue, "]");
   result.assign(attr->begin(), attr->end());
   return success();
 }
@@ -134,9 +140,9 @@ LogicalResult getPaddingAttr(OptLoc loc, StringRef name,
                              "dimension), got ",
                              attr->size());
   for (int64_t v : *attr)
-    if (v < 0)
+    if (v < 0 || v > kMaxAttrValue)
       return emitOptionalError(loc, name, " ", formatList(*attr),
-                               " must be non-negative");
+                               " must all be in [0, ", kMaxAttrValue, "]");
   result.assign(attr->begin(), attr->end());
   return success();
 }
@@ -241,9 +247,7 @@ std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t window,
   return {total / 2, total - total / 2};
 }
 
-/// Checks the rank of a channels-last windowed op's input: batch, 1 to 3
-/// spatial dimensions, channels.
-static LogicalResult verifyWindowedRank(OptLoc loc, ArrayRef<int64_t> input) {
+LogicalResult verifyWindowedRank(OptLoc loc, ArrayRef<int64_t> input) {
   if (input.size() < 3 || input.size() > 5)
     return emitOptionalError(loc, "expected input of rank 3 to 5 ([batch, "
                                   "spatial..., channels]), got ",
@@ -271,6 +275,15 @@ static LogicalResult windowOutputs(OptLoc loc, ArrayRef<int64_t> input,
   return success();
 }
 
+/// Checks that a filter's spatial sizes are at least 1.
+static LogicalResult verifyFilterWindow(OptLoc loc, ArrayRef<int64_t> filter) {
+  for (int64_t k : filter.drop_back(2))
+    if (k == 0)
+      return emitOptionalError(loc, "filter ", formatShape(filter),
+                               " has an empty spatial dimension");
+  return success();
+}
+
 LogicalResult inferConvShape(OptLoc loc, ArrayRef<int64_t> input,
                              ArrayRef<int64_t> filter, const WindowParams &p,
                              int64_t groups, Shape &result) {
@@ -281,8 +294,11 @@ LogicalResult inferConvShape(OptLoc loc, ArrayRef<int64_t> input,
                              " must have the input's rank ", input.size(),
                              " ([spatial..., in_channels / groups, "
                              "out_channels])");
-  if (groups < 1)
-    return emitOptionalError(loc, "groups must be at least 1, got ", groups);
+  if (groups < 1 || groups > kMaxAttrValue)
+    return emitOptionalError(loc, "groups must be in [1, ", kMaxAttrValue,
+                             "], got ", groups);
+  if (failed(verifyFilterWindow(loc, filter)))
+    return failure();
   int64_t inC = input.back(), fIn = filter[filter.size() - 2],
           outC = filter.back();
   if (!isDynamic(inC) && !isDynamic(fIn) && inC != fIn * groups)
@@ -311,8 +327,11 @@ LogicalResult inferConvTransposeShape(OptLoc loc, ArrayRef<int64_t> input,
                              " must have the input's rank ", input.size(),
                              " ([spatial..., out_channels / groups, "
                              "in_channels])");
-  if (groups < 1)
-    return emitOptionalError(loc, "groups must be at least 1, got ", groups);
+  if (groups < 1 || groups > kMaxAttrValue)
+    return emitOptionalError(loc, "groups must be in [1, ", kMaxAttrValue,
+                             "], got ", groups);
+  if (failed(verifyFilterWindow(loc, filter)))
+    return failure();
   int64_t inC = input.back(), fIn = filter.back(),
           fOut = filter[filter.size() - 2];
   if (!isDynamic(inC) && !isDynamic(fIn) && inC != fIn)
@@ -410,8 +429,9 @@ LogicalResult inferReshapeShape(OptLoc loc, ArrayRef<int64_t> input,
     } else if (d < 0) {
       return emitOptionalError(loc, "shape ", formatList(target),
                                " has a negative size other than -1");
-    } else {
-      known *= d;
+    } else if (d > kMaxAttrValue || llvm::MulOverflow(known, d, known)) {
+      return emitOptionalError(loc, "shape ", formatList(target),
+                               " has too many elements");
     }
   }
   bool inputStatic = llvm::none_of(input, isDynamic);
@@ -461,11 +481,13 @@ LogicalResult inferConcatShape(OptLoc loc, ArrayRef<ArrayRef<int64_t>> inputs,
   if (failed(verifyAxis(loc, axis, first.size())))
     return failure();
   result.assign(first.begin(), first.end());
-  for (auto [n, shape] : llvm::enumerate(inputs.drop_front())) {
+  // For each dimension, the input whose static size `result` holds.
+  SmallVector<size_t> source(first.size(), 0);
+  for (size_t n = 1; n < inputs.size(); ++n) {
+    ArrayRef<int64_t> shape = inputs[n];
     if (shape.size() != first.size())
-      return emitOptionalError(loc, "input ", n + 1, " has rank ",
-                               shape.size(), " but input 0 has rank ",
-                               first.size());
+      return emitOptionalError(loc, "input ", n, " has rank ", shape.size(),
+                               " but input 0 has rank ", first.size());
     for (size_t i = 0; i < shape.size(); ++i) {
       if (static_cast<int64_t>(i) == axis) {
         result[i] = isDynamic(result[i]) || isDynamic(shape[i])
@@ -475,12 +497,12 @@ LogicalResult inferConcatShape(OptLoc loc, ArrayRef<ArrayRef<int64_t>> inputs,
       }
       if (isDynamic(result[i])) {
         result[i] = shape[i];
+        source[i] = n;
       } else if (!isDynamic(shape[i]) && shape[i] != result[i]) {
-        return emitOptionalError(loc, "input ", n + 1, " ", formatShape(shape),
-                                 " differs from ", formatShape(first),
-                                 " in dimension ", i,
-                                 " (only the concatenation axis ", axis,
-                                 " may differ)");
+        return emitOptionalError(
+            loc, "input ", n, " ", formatShape(shape), " differs from input ",
+            source[i], " ", formatShape(inputs[source[i]]), " in dimension ",
+            i, " (only the concatenation axis ", axis, " may differ)");
       }
     }
   }
@@ -494,7 +516,7 @@ int64_t sliceLength(int64_t size, int64_t start, int64_t end, int64_t step) {
     return std::clamp<int64_t>(i, 0, size);
   };
   int64_t s = clampIndex(start), e = clampIndex(end);
-  return e <= s ? 0 : (e - s + step - 1) / step;
+  return e <= s ? 0 : 1 + (e - s - 1) / step;
 }
 
 LogicalResult inferSliceShape(OptLoc loc, ArrayRef<int64_t> input,
@@ -511,9 +533,9 @@ LogicalResult inferSliceShape(OptLoc loc, ArrayRef<int64_t> input,
     return failure();
   result.assign(input.begin(), input.end());
   for (auto [i, axis] : llvm::enumerate(axes)) {
-    if (steps[i] < 1)
+    if (steps[i] < 1 || steps[i] > kMaxAttrValue)
       return emitOptionalError(loc, "step ", steps[i], " for axis ", axis,
-                               " must be positive");
+                               " must be in [1, ", kMaxAttrValue, "]");
     if (!isDynamic(input[axis]))
       result[axis] = sliceLength(input[axis], starts[i], ends[i], steps[i]);
   }
@@ -530,9 +552,11 @@ LogicalResult inferPadShape(OptLoc loc, ArrayRef<int64_t> input,
                              high.size());
   result.clear();
   for (size_t i = 0; i < input.size(); ++i) {
-    if (low[i] < 0 || high[i] < 0)
+    if (low[i] < 0 || high[i] < 0 || low[i] > kMaxAttrValue ||
+        high[i] > kMaxAttrValue)
       return emitOptionalError(loc, "padding of dimension ", i, " (", low[i],
-                               ", ", high[i], ") must be non-negative");
+                               ", ", high[i], ") must be in [0, ",
+                               kMaxAttrValue, "]");
     if (reflect && !isDynamic(input[i]) &&
         (low[i] >= input[i] || high[i] >= input[i]))
       return emitOptionalError(loc, "reflect padding (", low[i], ", ", high[i],
@@ -579,9 +603,10 @@ LogicalResult inferBroadcastToShape(OptLoc loc, ArrayRef<int64_t> input,
       } else {
         t = in;
       }
-    } else if (t < 0) {
+    } else if (t < 0 || t > kMaxAttrValue) {
       return emitOptionalError(loc, "shape ", formatList(target),
-                               " has a negative size other than -1");
+                               " has a size outside [0, ", kMaxAttrValue,
+                               "] other than -1");
     }
     if (!isDynamic(in) && in != 1 && !isDynamic(t) && in != t)
       return emitOptionalError(loc, "cannot broadcast ", formatShape(input),
@@ -603,14 +628,23 @@ LogicalResult verifyBatchNormShapes(OptLoc loc, ArrayRef<int64_t> input,
   if (failed(verifyAxis(loc, featureAxis, input.size(), "feature_axis")))
     return failure();
   int64_t features = input[featureAxis];
+  // When the input's feature size is dynamic, the first static parameter
+  // size stands for it, so that the parameters agree with each other.
+  StringRef sizeFrom = "the input";
   for (auto [shape, name] : llvm::zip(params, names)) {
     if (shape.size() != 1)
       return emitOptionalError(loc, name, " must be 1-D, got ",
                                formatShape(shape));
-    if (!isDynamic(features) && !isDynamic(shape[0]) && shape[0] != features)
-      return emitOptionalError(loc, name, " has ", shape[0],
-                               " elements but the input has ", features,
+    if (isDynamic(shape[0]))
+      continue;
+    if (isDynamic(features)) {
+      features = shape[0];
+      sizeFrom = name;
+    } else if (shape[0] != features) {
+      return emitOptionalError(loc, name, " has ", shape[0], " elements but ",
+                               sizeFrom, " has ", features,
                                " features on axis ", featureAxis);
+    }
   }
   return success();
 }
@@ -628,9 +662,14 @@ LogicalResult verifyLayerNormShapes(OptLoc loc, ArrayRef<int64_t> input,
     normalized.push_back(input[a]);
   for (auto [shape, name] : {std::pair{scale, "scale"}, {offset, "offset"}}) {
     bool ok = shape.size() == normalized.size();
-    for (size_t i = 0; ok && i < shape.size(); ++i)
+    for (size_t i = 0; ok && i < shape.size(); ++i) {
       ok = isDynamic(shape[i]) || isDynamic(normalized[i]) ||
            shape[i] == normalized[i];
+      // A static parameter size fixes a dynamic normalized dimension, so
+      // that offset is checked against scale.
+      if (ok && isDynamic(normalized[i]))
+        normalized[i] = shape[i];
+    }
     if (!ok)
       return emitOptionalError(loc, name, " has shape ", formatShape(shape),
                                " but the normalized dimensions are ",

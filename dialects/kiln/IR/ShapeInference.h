@@ -92,6 +92,10 @@ LogicalResult getWindowParams(OptLoc loc, int64_t spatialDims,
                               std::optional<llvm::ArrayRef<int64_t>> padding,
                               WindowParams &result);
 
+/// Checks the rank of a channels-last windowed op's input: batch, 1 to 3
+/// spatial dimensions, channels. Call it before reading window attributes.
+LogicalResult verifyWindowedRank(OptLoc loc, llvm::ArrayRef<int64_t> input);
+
 /// The output size of a window sliding over `in` (dynamic stays dynamic).
 int64_t windowOutputSize(int64_t in, int64_t window, int64_t stride,
                          int64_t dilation, int64_t padLow, int64_t padHigh);

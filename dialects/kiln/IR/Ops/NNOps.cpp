@@ -34,10 +34,12 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
       failed(getOperandShape(loc, adaptor.getFilter(), filter)))
     return failure();
+  if (failed(verifyWindowedRank(loc, input)))
+    return failure();
   WindowParams params;
   Shape result;
   int64_t spatial = static_cast<int64_t>(input.size()) - 2;
-  if (failed(getWindowParams(loc, std::max<int64_t>(spatial, 0),
+  if (failed(getWindowParams(loc, spatial,
                              adaptor.getStrides(), adaptor.getDilations(),
                              adaptor.getPadding(), params)) ||
       failed(inferConvShape(loc, input, filter, params,
@@ -51,9 +53,10 @@ LogicalResult ConvTransposeOp::inferReturnTypes(
     SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> input, filter;
   if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
-      failed(getOperandShape(loc, adaptor.getFilter(), filter)))
+      failed(getOperandShape(loc, adaptor.getFilter(), filter)) ||
+      failed(verifyWindowedRank(loc, input)))
     return failure();
-  int64_t spatial = std::max<int64_t>(static_cast<int64_t>(input.size()) - 2, 0);
+  int64_t spatial = static_cast<int64_t>(input.size()) - 2;
   WindowParams params;
   Shape outputPadding, result;
   if (failed(getWindowParams(loc, spatial, adaptor.getStrides(),
@@ -75,9 +78,10 @@ LogicalResult inferPoolResultType(OptLoc loc, Value input,
                                   std::optional<ArrayRef<int64_t>> padding,
                                   SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> shape;
-  if (failed(getOperandShape(loc, input, shape)))
+  if (failed(getOperandShape(loc, input, shape)) ||
+      failed(verifyWindowedRank(loc, shape)))
     return failure();
-  int64_t spatial = std::max<int64_t>(static_cast<int64_t>(shape.size()) - 2, 0);
+  int64_t spatial = static_cast<int64_t>(shape.size()) - 2;
   WindowParams params;
   Shape result;
   if (failed(getWindowParams(loc, spatial, strides, dilations, padding,
@@ -158,7 +162,7 @@ LogicalResult DropoutOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                " entries but the input has rank ",
                                input.size());
     for (auto [n, d] : llvm::zip(*noise, input))
-      if (n != 1 && n != d && !isDynamic(d))
+      if (n != 1 && (isDynamic(d) ? n < 1 : n != d))
         return emitOptionalError(loc, "noise_shape ", formatShape(*noise),
                                  " must have 1 or the input's size in every "
                                  "dimension of ",
