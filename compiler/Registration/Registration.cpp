@@ -6,6 +6,7 @@
 
 #include "compiler/Registration/Registration.h"
 
+#include "compiler/Conversion/Passes.h"
 #include "dialects/kiln/IR/KilnDialect.h"
 #include "dialects/kiln/Transforms/Passes.h"
 
@@ -25,5 +26,6 @@ void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void kiln::registerAllPasses() {
   kiln::registerKilnPasses();
+  kiln::registerKilnConversionPasses();
   mlir::registerAllPasses();
 }
