@@ -1,0 +1,105 @@
+/*===- kiln/runtime.h - the Kiln runtime C API ---------------------------===*
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The runtime that generated model libraries link statically. Applications
+ * normally use the typed API of the generated `NAME.h`; the functions here
+ * are what those typed functions call, and they are usable directly to run
+ * any generated model generically (this is what `kiln run` does).
+ *
+ * Every fallible call returns a kiln_status_t; on failure a readable message
+ * is available from kiln_last_error() in the calling thread. The runtime
+ * never aborts and never prints.
+ *
+ *===---------------------------------------------------------------------===*/
+
+#ifndef KILN_RUNTIME_H
+#define KILN_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(KILN_BUILDING_RUNTIME)
+#define KILN_API __attribute__((visibility("hidden")))
+#else
+#define KILN_API
+#endif
+
+#ifndef KILN_STATUS_DEFINED
+#define KILN_STATUS_DEFINED
+/** Status codes returned by every fallible Kiln call. */
+typedef enum kiln_status_t {
+  KILN_OK = 0,
+  KILN_INVALID_ARGUMENT = 1, /**< a null pointer, a wrong size or batch */
+  KILN_OUT_OF_MEMORY = 2,
+  KILN_INTERNAL = 3,         /**< a malformed model library */
+  KILN_IO_ERROR = 4,
+} kiln_status_t;
+#endif
+
+/** A tensor description: element type, rank and dimensions (-1 = batch). */
+typedef enum kiln_dtype_t {
+  KILN_F32 = 0, KILN_F64, KILN_F16, KILN_BF16,
+  KILN_I1, KILN_I8, KILN_I16, KILN_I32, KILN_I64,
+} kiln_dtype_t;
+
+#define KILN_MAX_RANK 8
+#define KILN_MAX_TENSORS 64
+
+typedef struct kiln_tensor_info_t {
+  char name[64];
+  kiln_dtype_t dtype;
+  int32_t rank;
+  int64_t dims[KILN_MAX_RANK]; /**< -1 marks the (dynamic) batch dimension */
+} kiln_tensor_info_t;
+
+/** The generated entry point: args[0] receives the result descriptors,
+ * args[1..] point at the input descriptors. */
+typedef void (*kiln_invoke_fn)(void **args);
+
+/** An instance of a compiled model. Inference on one instance is
+ * thread-safe. */
+typedef struct kiln_model_t kiln_model_t;
+
+/** Creates an instance from the model's description string (embedded in
+ * the generated library). */
+KILN_API kiln_status_t kiln_model_create(const char *description,
+                                         kiln_invoke_fn invoke,
+                                         kiln_model_t **out_model);
+KILN_API void kiln_model_destroy(kiln_model_t *model);
+
+KILN_API int32_t kiln_model_num_inputs(const kiln_model_t *model);
+KILN_API int32_t kiln_model_num_outputs(const kiln_model_t *model);
+KILN_API const kiln_tensor_info_t *kiln_model_input(const kiln_model_t *model,
+                                                    int32_t index);
+KILN_API const kiln_tensor_info_t *kiln_model_output(const kiln_model_t *model,
+                                                     int32_t index);
+
+/** The number of elements of a tensor for `batch` examples. */
+KILN_API int64_t kiln_tensor_elements(const kiln_tensor_info_t *info,
+                                      int64_t batch);
+/** The size in bytes of one element of `dtype`. */
+KILN_API size_t kiln_dtype_size(kiln_dtype_t dtype);
+
+/** Runs the model on `batch` examples. `inputs[i]` holds
+ * `input_counts[i]` elements of input i; `outputs[i]` has room for
+ * `output_counts[i]` elements of output i. Counts must equal
+ * kiln_tensor_elements(info, batch). */
+KILN_API kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
+                                          const void *const *inputs,
+                                          const size_t *input_counts,
+                                          void *const *outputs,
+                                          const size_t *output_counts);
+
+/** The message of the last failed call in this thread ("" if none). */
+KILN_API const char *kiln_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KILN_RUNTIME_H */
