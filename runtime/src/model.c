@@ -144,7 +144,7 @@ static size_t descriptorWords(int32_t rank) { return 3 + 2 * (size_t)rank; }
 
 static void fillDescriptor(int64_t *d, const kiln_tensor_info_t *info,
                            int64_t batch, const void *data) {
-  void *p = (void *)data;
+  void *p = (void *)(uintptr_t)data; /* the compiled code only reads inputs */
   memcpy(&d[0], &p, sizeof p);
   memcpy(&d[1], &p, sizeof p);
   d[2] = 0;
