@@ -1,0 +1,55 @@
+//===- Pipelines.cpp - the pass pipelines of each target ------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// The CPU pipeline, stage by stage. Upstream passes are named in textual
+// form so that the order reads as a list; Kiln's own passes are registered
+// under their arguments too.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+/// kiln level: verify, simplify, refine shapes.
+static const char *const kKilnStage =
+    "canonicalize,cse,func.func(kiln-infer-shapes),canonicalize";
+
+/// kiln -> linalg on tensors, with elementwise fusion.
+static const char *const kLinalgStage =
+    "kiln-convert-to-linalg,canonicalize,cse,"
+    "linalg-fuse-elementwise-ops,canonicalize,cse";
+
+/// Bufferization across function boundaries with identity layouts, then
+/// ownership-based deallocation, which also makes every returned buffer
+/// owned by the caller (the runtime frees results after copying them).
+static const char *const kBufferizeStage =
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "func.func(ownership-based-buffer-deallocation),canonicalize,"
+    "buffer-deallocation-simplification,bufferization-lower-deallocations,"
+    "cse,canonicalize";
+
+/// Loops and the LLVM dialect. Public functions get C interface wrappers
+/// (`_mlir_ciface_*`), which the model wrapper calls.
+static const char *const kLLVMStage =
+    "func.func(convert-linalg-to-loops),lower-affine,convert-scf-to-cf,"
+    "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
+    "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
+    "convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts";
+
+LogicalResult buildCPUPipeline(OpPassManager &pm, Stage stage) {
+  std::string text = kKilnStage;
+  if (stage != Stage::Kiln)
+    text += std::string(",") + kLinalgStage;
+  if (stage == Stage::LLVMDialect)
+    text += std::string(",") + kBufferizeStage + "," + kLLVMStage;
+  return parsePassPipeline(text, pm);
+}
+
+} // namespace kiln

@@ -1,0 +1,116 @@
+//===- ModelSignature.cpp - what a generated library exposes --------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Target/ModelSignature.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+bool isCIdentifier(llvm::StringRef name) {
+  if (name.empty() || llvm::isDigit(name.front()))
+    return false;
+  return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+}
+
+/// The runtime and C names of an element type, or false if unsupported.
+static bool describeElement(Type t, std::string &dtype, std::string &cType) {
+  if (t.isF32()) { dtype = "f32"; cType = "float"; }
+  else if (t.isF64()) { dtype = "f64"; cType = "double"; }
+  else if (t.isF16()) { dtype = "f16"; cType = "uint16_t"; }
+  else if (t.isBF16()) { dtype = "bf16"; cType = "uint16_t"; }
+  else if (t.isInteger(1)) { dtype = "i1"; cType = "uint8_t"; }
+  else if (t.isInteger(8)) { dtype = "i8"; cType = "int8_t"; }
+  else if (t.isInteger(16)) { dtype = "i16"; cType = "int16_t"; }
+  else if (t.isInteger(32)) { dtype = "i32"; cType = "int32_t"; }
+  else if (t.isInteger(64)) { dtype = "i64"; cType = "int64_t"; }
+  else return false;
+  return true;
+}
+
+static LogicalResult describe(func::FuncOp fn, Type type, std::string name,
+                              TensorSignature &out) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return fn.emitError("'") << name << "' has type " << type
+                             << "; only ranked tensors cross the C API";
+  if (tensor.getRank() > 8)
+    return fn.emitError("'") << name << "' has rank " << tensor.getRank()
+                             << "; at most 8 is supported";
+  if (!describeElement(tensor.getElementType(), out.dtype, out.cType))
+    return fn.emitError("'") << name << "' has unsupported element type "
+                             << tensor.getElementType();
+  for (auto [i, d] : llvm::enumerate(tensor.getShape())) {
+    if (ShapedType::isDynamic(d) && i != 0)
+      return fn.emitError("'")
+             << name << "' of type " << type
+             << " has a dynamic dimension other than the leading batch "
+                "dimension; only the batch may be dynamic";
+    out.dims.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  }
+  out.name = std::move(name);
+  return success();
+}
+
+FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
+                                            llvm::StringRef modelName) {
+  if (!isCIdentifier(modelName))
+    return entry.emitError("model name '")
+           << modelName << "' is not a C identifier";
+  ModelSignature sig;
+  sig.name = modelName.str();
+  sig.entry = entry.getSymName().str();
+  auto nameOf = [&](DictionaryAttr attrs, std::string fallback) {
+    if (attrs)
+      if (auto n = attrs.getAs<StringAttr>("kiln.name"))
+        if (isCIdentifier(n.getValue()))
+          return n.getValue().str();
+    return fallback;
+  };
+  FunctionType type = entry.getFunctionType();
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    TensorSignature t;
+    if (failed(describe(entry, type.getInput(i),
+                        nameOf(entry.getArgAttrDict(i), "input" + std::to_string(i)),
+                        t)))
+      return failure();
+    sig.inputs.push_back(std::move(t));
+  }
+  for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    TensorSignature t;
+    if (failed(describe(entry, type.getResult(i),
+                        nameOf(entry.getResultAttrDict(i), "output" + std::to_string(i)),
+                        t)))
+      return failure();
+    sig.outputs.push_back(std::move(t));
+  }
+  if (sig.outputs.empty())
+    return entry.emitError("the entry function returns nothing");
+  return sig;
+}
+
+std::string ModelSignature::description() const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "kiln-model 1\n";
+  auto emit = [&](const char *kind, const TensorSignature &t) {
+    os << kind << ' ' << t.name << ' ' << t.dtype << ' ' << t.dims.size();
+    for (int64_t d : t.dims)
+      os << ' ' << d;
+    os << '\n';
+  };
+  for (const TensorSignature &t : inputs)
+    emit("in", t);
+  for (const TensorSignature &t : outputs)
+    emit("out", t);
+  return s;
+}
+
+} // namespace kiln
