@@ -24,6 +24,7 @@ void populateKilnToLinalgConversionPatterns(TypeConverter &converter,
   populateElementwiseToLinalgPatterns(converter, patterns);
   populateContractionToLinalgPatterns(converter, patterns);
   populateReductionToLinalgPatterns(converter, patterns);
+  populateNNToLinalgPatterns(converter, patterns);
   populateShapeToLinalgPatterns(converter, patterns);
 }
 

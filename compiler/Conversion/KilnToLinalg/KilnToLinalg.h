@@ -32,6 +32,11 @@ void populateContractionToLinalgPatterns(mlir::TypeConverter &converter,
 void populateReductionToLinalgPatterns(mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns);
 
+/// Convolutions, transposed convolutions, pooling, batch and layer
+/// normalization, dropout and softmax cross-entropy.
+void populateNNToLinalgPatterns(mlir::TypeConverter &converter,
+                                mlir::RewritePatternSet &patterns);
+
 /// Constants and data movement.
 void populateShapeToLinalgPatterns(mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);

@@ -1,0 +1,194 @@
+//===- Driver.cpp - compile(module, options) -> artifacts -----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Runs the target's pipeline stage by stage, stopping at the requested IR
+// level, then generates code, links the library and writes the header.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Driver/Driver.h"
+#include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Target/ModelWrapper.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+std::optional<EmitKind> parseEmitKind(StringRef text) {
+  return llvm::StringSwitch<std::optional<EmitKind>>(text)
+      .Case("kiln", EmitKind::Kiln)
+      .Case("linalg", EmitKind::Linalg)
+      .Case("llvm-dialect", EmitKind::LLVMDialect)
+      .Case("llvm-ir", EmitKind::LLVMIR)
+      .Case("asm", EmitKind::Asm)
+      .Case("obj", EmitKind::Obj)
+      .Case("so", EmitKind::SharedLib)
+      .Default(std::nullopt);
+}
+
+namespace {
+
+/// The function to compile: the named one, or the only public one.
+FailureOr<func::FuncOp> findEntry(ModuleOp module, StringRef name) {
+  if (!name.empty()) {
+    auto fn = module.lookupSymbol<func::FuncOp>(name);
+    if (!fn || fn.isExternal())
+      return module.emitError("no function '") << name << "' to compile";
+    return fn;
+  }
+  func::FuncOp found;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (!fn.isPublic() || fn.isExternal())
+      continue;
+    if (found)
+      return fn.emitError("more than one public function ('")
+             << found.getSymName() << "', '" << fn.getSymName()
+             << "'); choose one with --entry";
+    found = fn;
+  }
+  if (!found)
+    return module.emitError("the module has no public function to compile");
+  return found;
+}
+
+LogicalResult runStage(ModuleOp module, Stage stage, bool printIR) {
+  PassManager pm(module.getContext());
+  if (printIR) {
+    module.getContext()->disableMultithreading();
+    pm.enableIRPrinting();
+  }
+  if (failed(buildCPUPipeline(pm, stage)))
+    return module.emitError("internal error: the CPU pipeline does not parse");
+  return pm.run(module);
+}
+
+/// Writes `text` to DIR/NAME.ext, or prints it when there is no directory.
+LogicalResult writeText(const CompileOptions &o, StringRef ext, StringRef text,
+                        Location loc) {
+  if (o.outputDir.empty()) {
+    llvm::outs() << text;
+    return success();
+  }
+  llvm::SmallString<256> path(o.outputDir);
+  llvm::sys::path::append(path, o.name + ext);
+  return writeFileAtomically(path, text, loc);
+}
+
+std::string printModule(ModuleOp module) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  module.print(os);
+  return s;
+}
+
+} // namespace
+
+LogicalResult compile(ModuleOp module, const CompileOptions &o) {
+  Location loc = module.getLoc();
+  if (failed(verify(module)))
+    return failure();
+  if (!o.outputDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(o.outputDir))
+      return emitError(loc, "cannot create '") << o.outputDir
+                                               << "': " << ec.message();
+  }
+  FailureOr<func::FuncOp> entry = findEntry(module, o.entry);
+  if (failed(entry))
+    return failure();
+  std::string entryName = entry->getSymName().str();
+
+  if (failed(runStage(module, Stage::Kiln, o.printIRAfterAll)))
+    return failure();
+  if (o.emit == EmitKind::Kiln)
+    return writeText(o, ".kiln.mlir", printModule(module), loc);
+
+  // The C API is decided at the kiln level, where shapes are refined.
+  auto fn = module.lookupSymbol<func::FuncOp>(entryName);
+  FailureOr<ModelSignature> sig = getModelSignature(fn, o.name);
+  if (failed(sig))
+    return failure();
+  fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+  // Names are in the signature now; the LLVM lowering does not know them.
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    fn.removeArgAttr(i, "kiln.name");
+  for (unsigned i = 0; i < fn.getNumResults(); ++i)
+    fn.removeResultAttr(i, StringAttr::get(module.getContext(), "kiln.name"));
+
+  Stage stage = o.emit == EmitKind::Linalg ? Stage::Linalg : Stage::LLVMDialect;
+  if (failed(runStage(module, stage, o.printIRAfterAll)))
+    return failure();
+  if (o.emit == EmitKind::Linalg)
+    return writeText(o, ".linalg.mlir", printModule(module), loc);
+
+  if (failed(emitModelWrapper(module, *sig)))
+    return failure();
+  if (o.emit == EmitKind::LLVMDialect)
+    return writeText(o, ".llvm.mlir", printModule(module), loc);
+
+  auto tm = createTargetMachine(o.target, loc);
+  if (failed(tm))
+    return failure();
+  llvm::LLVMContext llvmCtx;
+  auto llvmModule = translateAndOptimize(module, llvmCtx, **tm, o.target.optLevel);
+  if (failed(llvmModule))
+    return failure();
+  if (o.emit == EmitKind::LLVMIR) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    (*llvmModule)->print(os, nullptr);
+    return writeText(o, ".ll", s, loc);
+  }
+  llvm::SmallVector<char> code;
+  if (failed(emitMachineCode(**llvmModule, **tm, o.emit == EmitKind::Asm, code,
+                             loc)))
+    return failure();
+  StringRef codeText(code.data(), code.size());
+  if (o.emit == EmitKind::Asm)
+    return writeText(o, ".s", codeText, loc);
+  if (o.outputDir.empty())
+    return emitError(loc, "--emit=obj and --emit=so need an output "
+                          "directory (-o DIR)");
+  llvm::SmallString<256> objPath(o.outputDir);
+  llvm::sys::path::append(objPath, o.name + ".o");
+  if (o.emit == EmitKind::Obj)
+    return writeFileAtomically(objPath, codeText, loc);
+
+  // Shared library: a temporary object, the link, then the header.
+  llvm::SmallString<256> tempObj;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("kiln-" + o.name, "o", fd, tempObj))
+    return emitError(loc, "cannot create a temporary object file");
+  {
+    llvm::raw_fd_ostream os(fd, true);
+    os << codeText;
+  }
+  if (o.runtimeArchive.empty() || !llvm::sys::fs::exists(o.runtimeArchive)) {
+    llvm::sys::fs::remove(tempObj);
+    return emitError(loc, "the Kiln runtime archive '")
+           << o.runtimeArchive << "' does not exist";
+  }
+  llvm::SmallString<256> soPath(o.outputDir), headerPath(o.outputDir);
+  llvm::sys::path::append(soPath, "lib" + o.name + ".so");
+  llvm::sys::path::append(headerPath, o.name + ".h");
+  LogicalResult linked = linkSharedLibrary(tempObj, o.runtimeArchive,
+                                           o.name + "_", soPath, loc);
+  llvm::sys::fs::remove(tempObj);
+  if (failed(linked))
+    return failure();
+  if (failed(writeFileAtomically(headerPath, emitModelHeader(*sig), loc))) {
+    llvm::sys::fs::remove(soPath);
+    return failure();
+  }
+  return success();
+}
+
+} // namespace kiln

@@ -1,0 +1,40 @@
+//===- Driver.h - compile(module, options) -> artifacts ---------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_COMPILER_DRIVER_DRIVER_H
+#define KILN_COMPILER_DRIVER_DRIVER_H
+
+#include "compiler/Target/Codegen.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace kiln {
+
+/// What `compile` produces.
+enum class EmitKind { Kiln, Linalg, LLVMDialect, LLVMIR, Asm, Obj, SharedLib };
+
+struct CompileOptions {
+  std::string name;       ///< model name: symbol prefix, libNAME.so, NAME.h
+  std::string outputDir;  ///< where artifacts go; empty: textual output to stdout
+  std::string entry;      ///< entry function; empty: the only public function
+  EmitKind emit = EmitKind::SharedLib;
+  TargetOptions target;
+  bool printIRAfterAll = false;
+  std::string runtimeArchive; ///< libkiln_runtime.a
+};
+
+/// Parses an --emit value.
+std::optional<EmitKind> parseEmitKind(llvm::StringRef text);
+
+/// Compiles `module` (kiln dialect) as `options` says. Errors are reported as
+/// diagnostics on the module's context; no partial artifact is left behind.
+mlir::LogicalResult compile(mlir::ModuleOp module, const CompileOptions &options);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_DRIVER_DRIVER_H
