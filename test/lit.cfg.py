@@ -17,4 +17,4 @@ config.environment["FILECHECK_OPTS"] = (
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["kiln-opt"], [config.kiln_tools_dir])
+llvm_config.add_tool_substitutions(["kiln-opt", "kiln"], [config.kiln_tools_dir])

@@ -57,6 +57,13 @@ public:
                     .getResult();
       LLVM::ReturnOp::create(b, loc, r);
     }
+    // const char *NAME_description(void): for generic tools (kiln run,
+    // the e2e tests); the format is documented in runtime/src/model.c.
+    {
+      define(sig.name + "_description", ptr, {});
+      Value desc = LLVM::AddressOfOp::create(b, loc, description);
+      LLVM::ReturnOp::create(b, loc, desc);
+    }
     // NAME_destroy(model *)
     {
       auto fn = define(sig.name + "_destroy", voidType(), {ptr});
@@ -232,6 +239,8 @@ std::string emitModelHeader(const ModelSignature &sig) {
     os << ",\n    " << t.cType << " *" << t.name << ", size_t " << t.name
        << "_count";
   os << ");\n\n"
+     << "/** The model's inputs and outputs as text (see the Kiln runtime). */\n"
+     << "const char *" << n << "_description(void);\n\n"
      << "/** The message of the last failed call in this thread. */\n"
      << "const char *" << n << "_last_error(void);\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* KILN_MODEL_" << upper

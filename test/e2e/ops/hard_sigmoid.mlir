@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+// RUN: kiln compile %s -o %t --name m && %check %t/libm.so m %s
+// NUMPY: y = np.clip(0.2*x+0.5, 0, 1)
+// RANGE: x -4 4
+func.func @f(%x: tensor<?x3x4xf32> {kiln.name = "x"}) -> (tensor<?x3x4xf32> {kiln.name = "y"}) {
+  %r = kiln.hard_sigmoid %x {alpha = 2.000000e-01 : f64, beta = 5.000000e-01 : f64} : tensor<?x3x4xf32>
+  return %r : tensor<?x3x4xf32>
+}

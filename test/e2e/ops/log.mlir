@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+// RUN: kiln compile %s -o %t --name m && %check %t/libm.so m %s
+// NUMPY: y = np.log(x)
+// RANGE: x 0.1 4
+func.func @f(%x: tensor<?x3x4xf32> {kiln.name = "x"}) -> (tensor<?x3x4xf32> {kiln.name = "y"}) {
+  %r = kiln.log %x : tensor<?x3x4xf32>
+  return %r : tensor<?x3x4xf32>
+}

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// RUN: kiln compile %s -o %t --name m && %check %t/libm.so m %s
+// NUMPY: y = -x
+func.func @f(%x: tensor<?x3x4xi32> {kiln.name = "x"}) -> (tensor<?x3x4xi32> {kiln.name = "y"}) {
+  %r = kiln.neg %x : tensor<?x3x4xi32>
+  return %r : tensor<?x3x4xi32>
+}

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+// RUN: kiln compile %s -o %t --name m && %check %t/libm.so m %s
+// NUMPY: y = np.round(x)
+// RANGE: x -4 4
+func.func @f(%x: tensor<?x3x4xf32> {kiln.name = "x"}) -> (tensor<?x3x4xf32> {kiln.name = "y"}) {
+  %r = kiln.round %x : tensor<?x3x4xf32>
+  return %r : tensor<?x3x4xf32>
+}

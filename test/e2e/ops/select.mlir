@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// RUN: kiln compile %s -o %t --name m && %check %t/libm.so m %s
+// NUMPY: y = np.where(c, a, b)
+func.func @f(%c: tensor<?x4xi1> {kiln.name = "c"}, %a: tensor<?x4xf32> {kiln.name = "a"}, %b: tensor<4xf32> {kiln.name = "b"}) -> (tensor<?x4xf32> {kiln.name = "y"}) {
+  %r = kiln.select %c, %a, %b : (tensor<?x4xi1>, tensor<?x4xf32>, tensor<4xf32>) -> tensor<?x4xf32>
+  return %r : tensor<?x4xf32>
+}

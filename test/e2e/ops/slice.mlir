@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// RUN: kiln compile %s -o %t --name m && %check %t/libm.so m %s
+// NUMPY: y = x[:, 1:-1:2]
+func.func @f(%x: tensor<?x10xf32> {kiln.name = "x"}) -> (tensor<?x4xf32> {kiln.name = "y"}) {
+  %r = kiln.slice %x {axes = array<i64: 1>, starts = array<i64: 1>, ends = array<i64: -1>, steps = array<i64: 2>} : (tensor<?x10xf32>) -> tensor<?x4xf32>
+  return %r : tensor<?x4xf32>
+}
