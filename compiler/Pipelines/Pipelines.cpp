@@ -33,7 +33,7 @@ static const char *const kBufferizeStage =
     "function-boundary-type-conversion=identity-layout-map},"
     "func.func(ownership-based-buffer-deallocation),canonicalize,"
     "buffer-deallocation-simplification,bufferization-lower-deallocations,"
-    "cse,canonicalize";
+    "convert-bufferization-to-memref,cse,canonicalize";
 
 /// Loops and the LLVM dialect. Public functions get C interface wrappers
 /// (`_mlir_ciface_*`), which the model wrapper calls.
