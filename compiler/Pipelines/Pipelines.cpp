@@ -35,11 +35,12 @@ static const char *const kBufferizeStage =
     "buffer-deallocation-simplification,bufferization-lower-deallocations,"
     "convert-bufferization-to-memref,cse,canonicalize";
 
-/// Loops and the LLVM dialect. Public functions get C interface wrappers
+/// Loops and the LLVM dialect. expand-strided-metadata creates affine.apply,
+/// so it runs before lower-affine. Public functions get C interface wrappers
 /// (`_mlir_ciface_*`), which the model wrapper calls.
 static const char *const kLLVMStage =
-    "func.func(convert-linalg-to-loops),lower-affine,convert-scf-to-cf,"
-    "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
+    "func.func(convert-linalg-to-loops),expand-strided-metadata,lower-affine,"
+    "convert-scf-to-cf,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
     "convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts";
 
