@@ -24,11 +24,11 @@ void populateKilnToLinalgConversionPatterns(mlir::TypeConverter &converter,
 void populateElementwiseToLinalgPatterns(mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns);
 
-/// Matmul, convolutions and pooling.
+/// Matmul.
 void populateContractionToLinalgPatterns(mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns);
 
-/// Reductions, argmax/argmin, softmax, normalizations and cross-entropy.
+/// Reductions, argmax/argmin, softmax and log-softmax.
 void populateReductionToLinalgPatterns(mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns);
 

@@ -42,8 +42,8 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
 }
 
 /// `x * mul + add` on a size; static sizes fold.
-OpFoldResult scaledSize(OpBuilder &b, Location loc, OpFoldResult x,
-                        int64_t mul, int64_t add) {
+OpFoldResult scaledSize(OpBuilder &b, Location loc, OpFoldResult x, int64_t mul,
+                        int64_t add) {
   if (std::optional<int64_t> c = getConstantIntValue(x))
     return b.getIndexAttr(*c * mul + add);
   Value v = cast<Value>(x);
@@ -64,17 +64,24 @@ OpFoldResult dividedSize(OpBuilder &b, Location loc, OpFoldResult x,
       .getResult();
 }
 
-/// The number of positions of a window spanning `span` elements that slides
-/// by `stride` over `in` elements.
+/// The number of positions of a window of `size` elements, dilated by
+/// `dilation`, that slides by `stride` over `in` elements.
 OpFoldResult windowOutSize(OpBuilder &b, Location loc, OpFoldResult in,
-                           int64_t span, int64_t stride) {
-  if (std::optional<int64_t> c = getConstantIntValue(in))
-    return b.getIndexAttr(*c < span ? 0 : (*c - span) / stride + 1);
-  Value v = arith::SubIOp::create(b, loc, cast<Value>(in),
-                                  indexConstant(b, loc, span));
+                           OpFoldResult size, int64_t stride,
+                           int64_t dilation) {
+  OpFoldResult span = scaledSize(b, loc, size, dilation, 1 - dilation);
+  std::optional<int64_t> inC = getConstantIntValue(in),
+                         spanC = getConstantIntValue(span);
+  if (inC && spanC)
+    return b.getIndexAttr(*inC < *spanC ? 0 : (*inC - *spanC) / stride + 1);
+  auto asValue = [&](OpFoldResult v) -> Value {
+    if (std::optional<int64_t> c = getConstantIntValue(v))
+      return indexConstant(b, loc, *c);
+    return cast<Value>(v);
+  };
+  Value v = arith::SubIOp::create(b, loc, asValue(in), asValue(span));
   v = arith::DivSIOp::create(b, loc, v, indexConstant(b, loc, stride));
-  return arith::AddIOp::create(b, loc, v, indexConstant(b, loc, 1))
-      .getResult();
+  return arith::AddIOp::create(b, loc, v, indexConstant(b, loc, 1)).getResult();
 }
 
 /// A tensor of the given sizes, filled with `fill` when given.
@@ -156,7 +163,8 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
       strides(rank, b.getIndexAttr(1));
   for (int64_t i = 0; i < n; ++i) {
     int64_t s = spread.empty() ? 1 : spread[i];
-    int64_t lo = std::max<int64_t>(low[i], 0), hi = std::max<int64_t>(high[i], 0);
+    int64_t lo = std::max<int64_t>(low[i], 0),
+            hi = std::max<int64_t>(high[i], 0);
     // (in - 1) * s + 1 + lo + hi
     full[i + 1] = scaledSize(b, loc, sizes[i + 1], s, lo + hi + 1 - s);
     offsets[i + 1] = b.getIndexAttr(lo);
@@ -170,7 +178,8 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
   SmallVector<OpFoldResult> cropOffsets(rank, b.getIndexAttr(0)),
       cropSizes(full), ones(rank, b.getIndexAttr(1));
   for (int64_t i = 0; i < n; ++i) {
-    int64_t lo = std::min<int64_t>(low[i], 0), hi = std::min<int64_t>(high[i], 0);
+    int64_t lo = std::min<int64_t>(low[i], 0),
+            hi = std::min<int64_t>(high[i], 0);
     cropOffsets[i + 1] = b.getIndexAttr(-lo);
     cropSizes[i + 1] = scaledSize(b, loc, full[i + 1], 1, lo + hi);
   }
@@ -196,10 +205,9 @@ Value namedWindowOp(OpBuilder &b, Location loc, ValueRange ins, Value init,
 }
 
 /// The named op per spatial rank (1-, 2- and 3-D).
-const WindowOpBuilder kConvOps[] = {
-    namedWindowOp<linalg::Conv1DNwcWcfOp>,
-    namedWindowOp<linalg::Conv2DNhwcHwcfOp>,
-    namedWindowOp<linalg::Conv3DNdhwcDhwcfOp>};
+const WindowOpBuilder kConvOps[] = {namedWindowOp<linalg::Conv1DNwcWcfOp>,
+                                    namedWindowOp<linalg::Conv2DNhwcHwcfOp>,
+                                    namedWindowOp<linalg::Conv3DNdhwcDhwcfOp>};
 const WindowOpBuilder kDepthwiseOps[] = {
     namedWindowOp<linalg::DepthwiseConv1DNwcWcmOp>,
     namedWindowOp<linalg::DepthwiseConv2DNhwcHwcmOp>,
@@ -235,6 +243,7 @@ std::pair<Shape, Shape> splitPadding(const WindowParams &params) {
   return {low, high};
 }
 
+/// Whether the filter's spatial sizes are static.
 bool hasStaticWindow(Value filter) {
   auto type = cast<RankedTensorType>(filter.getType());
   return llvm::none_of(type.getShape().drop_back(2), ShapedType::isDynamic);
@@ -250,7 +259,7 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
 }
 
 /// Convolves `input`, already padded, with a filter in kiln layout
-/// `[spatial..., in / groups, out]` whose spatial sizes are static.
+/// `[spatial..., in / groups, out]`.
 Value buildConv(OpBuilder &b, Location loc, Value input, Value filter,
                 ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
                 int64_t groups) {
@@ -259,12 +268,12 @@ Value buildConv(OpBuilder &b, Location loc, Value input, Value filter,
   Type elt = filterType.getElementType();
   int64_t n = filterType.getRank() - 2;
   SmallVector<OpFoldResult> in = tensor::getMixedSizes(b, loc, input);
+  SmallVector<OpFoldResult> window = tensor::getMixedSizes(b, loc, filter);
   SmallVector<OpFoldResult> out = {in[0]};
   for (int64_t i = 0; i < n; ++i)
-    out.push_back(windowOutSize(b, loc, in[i + 1],
-                                dilations[i] * (filterType.getDimSize(i) - 1) + 1,
-                                strides[i]));
-  OpFoldResult outChannels = tensor::getMixedSize(b, loc, filter, n + 1);
+    out.push_back(
+        windowOutSize(b, loc, in[i + 1], window[i], strides[i], dilations[i]));
+  OpFoldResult outChannels = window.back();
 
   if (groups == 1) {
     out.push_back(outChannels);
@@ -332,17 +341,15 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     int64_t n = op.getNumSpatialDims();
     if (n < 1 || n > 3)
       return rewriter.notifyMatchFailure(op, "expected 1 to 3 spatial dims");
-    if (!hasStaticWindow(filter))
-      return rewriter.notifyMatchFailure(op, "expected static filter window");
-    FailureOr<WindowParams> params = readWindow(
-        n, op.getStrides(), op.getDilations(), op.getPadding());
+    FailureOr<WindowParams> params =
+        readWindow(n, op.getStrides(), op.getDilations(), op.getPadding());
     if (failed(params))
       return rewriter.notifyMatchFailure(op, "invalid window attributes");
     auto [low, high] = splitPadding(*params);
     Value padded = padSpatial(rewriter, loc, input, low, high, 0.0);
-    Value result = buildConv(rewriter, loc, padded, filter, params->strides,
-                             params->dilations,
-                             static_cast<int64_t>(op.getGroups()));
+    Value result =
+        buildConv(rewriter, loc, padded, filter, params->strides,
+                  params->dilations, static_cast<int64_t>(op.getGroups()));
     rewriter.replaceOp(op, castTo(rewriter, loc, result, op.getType()));
     return success();
   }
@@ -380,14 +387,13 @@ Value transposedFilter(OpBuilder &b, Location loc, Value filter,
                                  b.getMultiDimIdentityMap(loops)};
   SmallVector<utils::IteratorType> iterators(loops,
                                              utils::IteratorType::parallel);
-  Value result =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{init.getType()}, ValueRange{source},
-          ValueRange{init}, maps, iterators,
-          [](OpBuilder &nb, Location nl, ValueRange args) {
-            linalg::YieldOp::create(nb, nl, args[0]);
-          })
-          .getResult(0);
+  Value result = linalg::GenericOp::create(
+                     b, loc, TypeRange{init.getType()}, ValueRange{source},
+                     ValueRange{init}, maps, iterators,
+                     [](OpBuilder &nb, Location nl, ValueRange args) {
+                       linalg::YieldOp::create(nb, nl, args[0]);
+                     })
+                     .getResult(0);
   return grouped ? mergeLastDims(b, loc, result) : result;
 }
 
@@ -410,8 +416,8 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
       return rewriter.notifyMatchFailure(op, "expected 1 to 3 spatial dims");
     if (!hasStaticWindow(filter))
       return rewriter.notifyMatchFailure(op, "expected static filter window");
-    FailureOr<WindowParams> params = readWindow(
-        n, op.getStrides(), op.getDilations(), op.getPadding());
+    FailureOr<WindowParams> params =
+        readWindow(n, op.getStrides(), op.getDilations(), op.getPadding());
     Shape outputPadding;
     if (failed(params) ||
         failed(getSpatialAttr(std::nullopt, "output_padding",
@@ -501,8 +507,8 @@ struct PoolLowering : OpConversionPattern<OpTy> {
     ArrayRef<int64_t> window = op.getWindow();
     if (n < 1 || n > 3 || static_cast<int64_t>(window.size()) != n)
       return rewriter.notifyMatchFailure(op, "expected 1 to 3 spatial dims");
-    FailureOr<WindowParams> params = readWindow(
-        n, op.getStrides(), op.getDilations(), op.getPadding());
+    FailureOr<WindowParams> params =
+        readWindow(n, op.getStrides(), op.getDilations(), op.getPadding());
     if (failed(params))
       return rewriter.notifyMatchFailure(op, "invalid window attributes");
     auto [low, high] = splitPadding(*params);
@@ -514,8 +520,8 @@ struct PoolLowering : OpConversionPattern<OpTy> {
     SmallVector<OpFoldResult> out = {in.front()};
     for (int64_t i = 0; i < n; ++i)
       out.push_back(windowOutSize(rewriter, loc, in[i + 1],
-                                  params->dilations[i] * (window[i] - 1) + 1,
-                                  params->strides[i]));
+                                  rewriter.getIndexAttr(window[i]),
+                                  params->strides[i], params->dilations[i]));
     out.push_back(in.back());
     Value init = tensorOf(rewriter, loc, out, elt, identity);
     Value shape = tensor::EmptyOp::create(rewriter, loc, window, elt);
@@ -524,8 +530,8 @@ struct PoolLowering : OpConversionPattern<OpTy> {
         params->dilations);
 
     if constexpr (!isMax) {
-      bool hasPadding = llvm::any_of(params->padding,
-                                     [](int64_t p) { return p != 0; });
+      bool hasPadding =
+          llvm::any_of(params->padding, [](int64_t p) { return p != 0; });
       if (op.getCountIncludePad() || !hasPadding) {
         double size = 1;
         for (int64_t w : window)
@@ -612,21 +618,20 @@ std::pair<Value, Value> moments(OpBuilder &b, Location loc, Value x,
   Type elt = cast<RankedTensorType>(x.getType()).getElementType();
   Value count = countOver(b, loc, x, axes, elt);
   auto divide = [&](Value v) {
-    return buildElementwise(b, loc, cast<RankedTensorType>(v.getType()),
-                            ValueRange{v},
-                            [&](OpBuilder &nb, Location nl, ValueRange a) {
-                              return arith::DivFOp::create(nb, nl, a[0], count)
-                                  .getResult();
-                            });
+    return buildElementwise(
+        b, loc, cast<RankedTensorType>(v.getType()), ValueRange{v},
+        [&](OpBuilder &nb, Location nl, ValueRange a) {
+          return arith::DivFOp::create(nb, nl, a[0], count).getResult();
+        });
   };
   Value mean = divide(reduceOver(b, loc, ValueRange{x}, axes, 0.0, addScalars));
-  Value squares = reduceOver(
-      b, loc, ValueRange{x, mean}, axes, 0.0,
-      [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-        Value d = arith::SubFOp::create(nb, nl, a[0], a[1]);
-        return arith::AddFOp::create(nb, nl, a[2],
-                                     arith::MulFOp::create(nb, nl, d, d));
-      });
+  Value squares =
+      reduceOver(b, loc, ValueRange{x, mean}, axes, 0.0,
+                 [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                   Value d = arith::SubFOp::create(nb, nl, a[0], a[1]);
+                   return arith::AddFOp::create(
+                       nb, nl, a[2], arith::MulFOp::create(nb, nl, d, d));
+                 });
   return {mean, divide(squares)};
 }
 
@@ -657,8 +662,8 @@ Value normalize(OpBuilder &b, Location loc, Value x, Value mean, Value variance,
                    nb, nl, arith::MulFOp::create(nb, nl, a[3], centered),
                    stddev);
                linalg::YieldOp::create(
-                   nb, nl, arith::AddFOp::create(nb, nl, scaled, a[4])
-                               .getResult());
+                   nb, nl,
+                   arith::AddFOp::create(nb, nl, scaled, a[4]).getResult());
              })
       .getResult(0);
 }
@@ -666,18 +671,18 @@ Value normalize(OpBuilder &b, Location loc, Value x, Value mean, Value variance,
 /// `log(sum(exp(x)))` along `axis`, shifted by the maximum for stability.
 Value logSumExp(OpBuilder &b, Location loc, Value x, int64_t axis) {
   Type elt = cast<RankedTensorType>(x.getType()).getElementType();
-  Value max = reduceOver(b, loc, ValueRange{x}, {axis}, lowestValue(elt),
-                         [](OpBuilder &nb, Location nl, ValueRange a) {
-                           return arith::MaximumFOp::create(nb, nl, a[0], a[1])
-                               .getResult();
-                         });
-  Value sum = reduceOver(
-      b, loc, ValueRange{x, max}, {axis}, 0.0,
-      [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-        Value e = math::ExpOp::create(
-            nb, nl, arith::SubFOp::create(nb, nl, a[0], a[1]));
-        return arith::AddFOp::create(nb, nl, a[2], e);
+  Value max = reduceOver(
+      b, loc, ValueRange{x}, {axis}, lowestValue(elt),
+      [](OpBuilder &nb, Location nl, ValueRange a) {
+        return arith::MaximumFOp::create(nb, nl, a[0], a[1]).getResult();
       });
+  Value sum =
+      reduceOver(b, loc, ValueRange{x, max}, {axis}, 0.0,
+                 [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                   Value e = math::ExpOp::create(
+                       nb, nl, arith::SubFOp::create(nb, nl, a[0], a[1]));
+                   return arith::AddFOp::create(nb, nl, a[2], e);
+                 });
   return buildElementwise(
       b, loc, cast<RankedTensorType>(max.getType()), ValueRange{max, sum},
       [](OpBuilder &nb, Location nl, ValueRange a) {
@@ -757,11 +762,11 @@ struct LayerNormLowering : OpConversionPattern<LayerNormOp> {
     SmallVector<AffineExpr> paramExprs;
     for (int64_t a : axes)
       paramExprs.push_back(getAffineDimExpr(a, ctx));
-    Value result = normalize(
-        rewriter, loc, input, mean, variance, keptMap(ctx, rank, axes),
-        adaptor.getScale(), adaptor.getOffset(),
-        AffineMap::get(rank, 0, paramExprs, ctx),
-        op.getEpsilon().convertToDouble());
+    Value result =
+        normalize(rewriter, loc, input, mean, variance,
+                  keptMap(ctx, rank, axes), adaptor.getScale(),
+                  adaptor.getOffset(), AffineMap::get(rank, 0, paramExprs, ctx),
+                  op.getEpsilon().convertToDouble());
     rewriter.replaceOp(op, castTo(rewriter, loc, result, op.getType()));
     return success();
   }
@@ -793,11 +798,14 @@ Value i64Constant(OpBuilder &b, Location loc, uint64_t value) {
 Value splitMix64(OpBuilder &b, Location loc, Value z) {
   auto xorShift = [&](Value v, int64_t shift) {
     return arith::XOrIOp::create(
-        b, loc, v, arith::ShRUIOp::create(b, loc, v, i64Constant(b, loc, shift)));
+        b, loc, v,
+        arith::ShRUIOp::create(b, loc, v, i64Constant(b, loc, shift)));
   };
   z = arith::AddIOp::create(b, loc, z, i64Constant(b, loc, kGolden));
-  z = arith::MulIOp::create(b, loc, xorShift(z, 30), i64Constant(b, loc, kMix1));
-  z = arith::MulIOp::create(b, loc, xorShift(z, 27), i64Constant(b, loc, kMix2));
+  z = arith::MulIOp::create(b, loc, xorShift(z, 30),
+                            i64Constant(b, loc, kMix1));
+  z = arith::MulIOp::create(b, loc, xorShift(z, 27),
+                            i64Constant(b, loc, kMix2));
   return xorShift(z, 31);
 }
 
@@ -828,10 +836,12 @@ struct DropoutLowering : OpConversionPattern<DropoutOp> {
     uint64_t seedKey = splitMix64(static_cast<uint64_t>(op.getSeed()));
     Value key;
     if (Value offset = adaptor.getOffset()) {
-      Value step = tensor::ExtractOp::create(rewriter, loc, offset, ValueRange{});
-      key = splitMix64(rewriter, loc,
-                       arith::XOrIOp::create(rewriter, loc, step,
-                                             i64Constant(rewriter, loc, seedKey)));
+      Value step =
+          tensor::ExtractOp::create(rewriter, loc, offset, ValueRange{});
+      key = splitMix64(
+          rewriter, loc,
+          arith::XOrIOp::create(rewriter, loc, step,
+                                i64Constant(rewriter, loc, seedKey)));
     } else {
       key = i64Constant(rewriter, loc, splitMix64(seedKey));
     }
@@ -953,12 +963,12 @@ struct SparseSoftmaxCrossEntropyLowering
 
 void populateNNToLinalgPatterns(TypeConverter &converter,
                                 RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, ConvTransposeLowering,
-               PoolLowering<MaxPoolOp, true>, PoolLowering<AvgPoolOp, false>,
-               BatchNormInferenceLowering, BatchNormTrainingLowering,
-               LayerNormLowering, DropoutLowering, SoftmaxCrossEntropyLowering,
-               SparseSoftmaxCrossEntropyLowering>(converter,
-                                                  patterns.getContext());
+  patterns
+      .add<ConvLowering, ConvTransposeLowering, PoolLowering<MaxPoolOp, true>,
+           PoolLowering<AvgPoolOp, false>, BatchNormInferenceLowering,
+           BatchNormTrainingLowering, LayerNormLowering, DropoutLowering,
+           SoftmaxCrossEntropyLowering, SparseSoftmaxCrossEntropyLowering>(
+          converter, patterns.getContext());
 }
 
 } // namespace kiln
