@@ -7,7 +7,7 @@ set -euo pipefail
 
 # Build: compiler toolchain, LLVM/MLIR 22, Ninja, ccache.
 pkgs=(
-  build-essential cmake ninja-build ccache git pkg-config
+  build-essential cmake ninja-build ccache git pkg-config bc
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   libgtest-dev libbenchmark-dev
   zlib1g-dev libzstd-dev
