@@ -111,9 +111,12 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
   if (o.emit == EmitKind::Kiln)
     return writeText(o, ".kiln.mlir", printModule(module), loc);
 
-  // The C API is decided at the kiln level, where shapes are refined.
+  // The C API is decided at the kiln level, where shapes are refined; IR
+  // printed at the linalg level does not need one.
   auto fn = module.lookupSymbol<func::FuncOp>(entryName);
-  FailureOr<ModelSignature> sig = getModelSignature(fn, o.name);
+  FailureOr<ModelSignature> sig = ModelSignature();
+  if (o.emit != EmitKind::Linalg)
+    sig = getModelSignature(fn, o.name);
   if (failed(sig))
     return failure();
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
