@@ -76,6 +76,16 @@ public:
       Value r = LLVM::CallOp::create(b, loc, lastError, ValueRange{}).getResult();
       LLVM::ReturnOp::create(b, loc, r);
     }
+    // NAME_predict_arrays(model *, batch, inputs[], input_counts[],
+    // outputs[], output_counts[]): the same call with arrays, for generic
+    // callers (kiln run, bindings).
+    {
+      auto fn = define(sig.name + "_predict_arrays", i32,
+                       {ptr, i64, ptr, ptr, ptr, ptr});
+      Value r = LLVM::CallOp::create(b, loc, predict, fn.getArguments())
+                    .getResult();
+      LLVM::ReturnOp::create(b, loc, r);
+    }
     // NAME_predict(model *, int64_t batch, in0, n0, ..., out0, m0, ...)
     {
       SmallVector<Type> params = {ptr, i64};
@@ -239,6 +249,12 @@ std::string emitModelHeader(const ModelSignature &sig) {
     os << ",\n    " << t.cType << " *" << t.name << ", size_t " << t.name
        << "_count";
   os << ");\n\n"
+     << "/** As " << n << "_predict, with the buffers and counts in arrays "
+        "(inputs, then\n * outputs, in declaration order). */\n"
+     << "kiln_status_t " << n << "_predict_arrays(" << n
+     << "_model *model, int64_t batch,\n    const void *const *inputs, "
+        "const size_t *input_counts,\n    void *const *outputs, const size_t "
+        "*output_counts);\n\n"
      << "/** The model's inputs and outputs as text (see the Kiln runtime). */\n"
      << "const char *" << n << "_description(void);\n\n"
      << "/** The message of the last failed call in this thread. */\n"

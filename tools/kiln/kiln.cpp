@@ -11,6 +11,7 @@
 #include "compiler/Driver/Driver.h"
 #include "compiler/Registration/Registration.h"
 #include "compiler/Target/ModelSignature.h"
+#include "tools/kiln/Npy.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -24,6 +25,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
+#include <dlfcn.h>
 
 using namespace llvm;
 
@@ -60,6 +62,22 @@ cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3"),
 cl::opt<bool> printIRAfterAll("print-ir-after-all",
                               cl::desc("Print the IR after each pass (stderr)"),
                               cl::sub(compileCmd));
+
+cl::SubCommand runCmd("run", "Run a generated model library on NumPy .npy "
+                                "files");
+cl::opt<std::string> runLibrary(cl::Positional, cl::desc("<libNAME.so>"),
+                                cl::Required, cl::sub(runCmd));
+cl::list<std::string> runInputs("input",
+                                cl::desc("Input .npy file, one per model input "
+                                         "in order"),
+                                cl::sub(runCmd));
+cl::list<std::string> runOutputs("output",
+                                 cl::desc("Output .npy file, one per model "
+                                          "output in order"),
+                                 cl::sub(runCmd));
+cl::opt<std::string> runName("name",
+                             cl::desc("Model name (default: from libNAME.so)"),
+                             cl::sub(runCmd));
 
 /// The runtime archive: $KILN_RUNTIME_LIB, else ../lib next to this binary.
 std::string findRuntimeArchive(const char *argv0) {
@@ -120,6 +138,152 @@ int runCompile(const char *argv0) {
   return mlir::failed(kiln::compile(*module, options)) ? 1 : 0;
 }
 
+/// One tensor of a model description (see runtime/src/model.c).
+struct DescribedTensor {
+  std::string name, dtype;
+  SmallVector<int64_t> dims;
+};
+
+bool parseDescription(StringRef text, SmallVectorImpl<DescribedTensor> &ins,
+                      SmallVectorImpl<DescribedTensor> &outs) {
+  SmallVector<StringRef> lines;
+  text.split(lines, '\n', -1, false);
+  if (lines.empty() || lines[0] != "kiln-model 1")
+    return false;
+  for (StringRef line : ArrayRef(lines).drop_front()) {
+    SmallVector<StringRef> f;
+    line.split(f, ' ', -1, false);
+    unsigned rank;
+    if (f.size() < 4 || f[3].getAsInteger(10, rank) || f.size() != 4 + rank)
+      return false;
+    DescribedTensor t{f[1].str(), f[2].str(), {}};
+    for (unsigned i = 0; i < rank; ++i) {
+      int64_t d;
+      if (f[4 + i].getAsInteger(10, d))
+        return false;
+      t.dims.push_back(d);
+    }
+    (f[0] == "in" ? ins : outs).push_back(std::move(t));
+  }
+  return true;
+}
+
+std::string shapeText(ArrayRef<int64_t> dims) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(dims))
+    s += (i ? ", " : "") + (d < 0 ? std::string("batch") : std::to_string(d));
+  return s + "]";
+}
+
+int runRun() {
+  auto fail = [](const Twine &message) {
+    errs() << "kiln run: " << message << "\n";
+    return 1;
+  };
+  std::string name = runName;
+  if (name.empty()) {
+    name = sys::path::stem(runLibrary).str();
+    if (StringRef(name).starts_with("lib"))
+      name = name.substr(3);
+  }
+  void *lib = dlopen(runLibrary.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    return fail(Twine("cannot load '") + runLibrary + "': " + dlerror());
+  auto sym = [&](const char *suffix) { return dlsym(lib, (name + suffix).c_str()); };
+  using DescribeFn = const char *(*)();
+  using CreateFn = int (*)(void **);
+  using DestroyFn = void (*)(void *);
+  using PredictFn = int (*)(void *, int64_t, const void *const *,
+                            const size_t *, void *const *, const size_t *);
+  auto describe = reinterpret_cast<DescribeFn>(sym("_description"));
+  auto create = reinterpret_cast<CreateFn>(sym("_create"));
+  auto destroy = reinterpret_cast<DestroyFn>(sym("_destroy"));
+  auto predict = reinterpret_cast<PredictFn>(sym("_predict_arrays"));
+  auto lastError = reinterpret_cast<DescribeFn>(sym("_last_error"));
+  if (!describe || !create || !destroy || !predict || !lastError)
+    return fail("'" + runLibrary + "' is not a Kiln model library named '" +
+                name + "' (use --name)");
+  SmallVector<DescribedTensor> ins, outs;
+  if (!parseDescription(describe(), ins, outs))
+    return fail("'" + runLibrary + "' has a malformed model description");
+  if (runInputs.size() != ins.size())
+    return fail("the model has " + Twine(ins.size()) + " inputs, got " +
+                Twine(runInputs.size()) + " --input files");
+  if (!runOutputs.empty() && runOutputs.size() != outs.size())
+    return fail("the model has " + Twine(outs.size()) + " outputs, got " +
+                Twine(runOutputs.size()) + " --output files");
+
+  // Read the inputs and find the batch size.
+  std::vector<kiln::NpyArray> arrays(ins.size());
+  int64_t batch = -1;
+  for (auto [i, t] : llvm::enumerate(ins)) {
+    std::string error;
+    if (!kiln::readNpy(runInputs[i], arrays[i], error))
+      return fail(error);
+    kiln::NpyArray &a = arrays[i];
+    if (a.dtype != t.dtype)
+      return fail("input '" + t.name + "' (" + runInputs[i] + ") has dtype " +
+                  a.dtype + ", the model expects " + t.dtype);
+    bool ok = a.shape.size() == t.dims.size();
+    for (size_t d = 0; ok && d < t.dims.size(); ++d) {
+      if (t.dims[d] >= 0) {
+        ok = a.shape[d] == t.dims[d];
+      } else if (batch < 0) {
+        batch = a.shape[d];
+      } else {
+        ok = a.shape[d] == batch;
+      }
+    }
+    if (!ok) {
+      SmallVector<int64_t> got(a.shape);
+      return fail("input '" + t.name + "' (" + runInputs[i] + ") has shape " +
+                  shapeText(got) + ", the model expects " + shapeText(t.dims) +
+                  (batch > 0 ? " with batch " + std::to_string(batch) : ""));
+    }
+  }
+  if (batch < 0)
+    batch = 1;
+
+  std::vector<kiln::NpyArray> results(outs.size());
+  std::vector<const void *> inPtrs;
+  std::vector<size_t> inCounts, outCounts;
+  std::vector<void *> outPtrs;
+  for (kiln::NpyArray &a : arrays) {
+    inPtrs.push_back(a.data.data());
+    inCounts.push_back(a.data.size() / kiln::dtypeSize(a.dtype));
+  }
+  for (auto [i, t] : llvm::enumerate(outs)) {
+    kiln::NpyArray &r = results[i];
+    r.dtype = t.dtype;
+    size_t count = 1;
+    for (int64_t d : t.dims) {
+      r.shape.push_back(d < 0 ? batch : d);
+      count *= r.shape.back();
+    }
+    r.data.assign(count * kiln::dtypeSize(t.dtype), 0);
+    outPtrs.push_back(r.data.data());
+    outCounts.push_back(count);
+  }
+  void *model = nullptr;
+  if (create(&model) != 0)
+    return fail(Twine("cannot create the model: ") + lastError());
+  int status = predict(model, batch, inPtrs.data(), inCounts.data(),
+                       outPtrs.data(), outCounts.data());
+  destroy(model);
+  if (status != 0)
+    return fail(Twine("predict failed: ") + lastError());
+  for (auto [i, t] : llvm::enumerate(outs)) {
+    llvm::outs() << "output '" << t.name << "': " << t.dtype << " "
+           << shapeText(results[i].shape) << "\n";
+    if (runOutputs.empty())
+      continue;
+    std::string error;
+    if (!kiln::writeNpy(runOutputs[i], results[i], error))
+      return fail(error);
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -130,6 +294,8 @@ int main(int argc, char **argv) {
                               "networks\n");
   if (compileCmd)
     return runCompile(argv[0]);
-  errs() << "kiln: expected a subcommand (compile); see kiln --help\n";
+  if (runCmd)
+    return runRun();
+  errs() << "kiln: expected a subcommand (compile, run); see kiln --help\n";
   return 1;
 }
