@@ -20,10 +20,12 @@ namespace kiln {
 static const char *const kKilnStage =
     "canonicalize,cse,func.func(kiln-infer-shapes),canonicalize";
 
-/// kiln -> linalg on tensors, with elementwise fusion.
+/// kiln -> linalg on tensors, with elementwise fusion, then tiling with
+/// producer fusion and vectorization.
 static const char *const kLinalgStage =
     "kiln-convert-to-linalg,canonicalize,cse,"
-    "linalg-fuse-elementwise-ops,canonicalize,cse";
+    "linalg-fuse-elementwise-ops,canonicalize,cse,"
+    "func.func(kiln-cpu-tile-and-vectorize),canonicalize,cse";
 
 /// Bufferization across function boundaries with identity layouts, then
 /// ownership-based deallocation, which also makes every returned buffer
@@ -36,13 +38,17 @@ static const char *const kBufferizeStage =
     "convert-bufferization-to-memref,cse,canonicalize";
 
 /// Loops and the LLVM dialect. expand-strided-metadata creates affine.apply,
-/// so it runs before lower-affine. Public functions get C interface wrappers
+/// so it runs before lower-affine; math-to-libm scalarizes vector math with
+/// vector ops, so it runs before vector-to-llvm. Public functions get C interface wrappers
 /// (`_mlir_ciface_*`), which the model wrapper calls.
 static const char *const kLLVMStage =
-    "func.func(convert-linalg-to-loops),expand-strided-metadata,lower-affine,"
-    "convert-scf-to-cf,finalize-memref-to-llvm,convert-math-to-llvm,"
-    "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
-    "convert-func-to-llvm,convert-cf-to-llvm,reconcile-unrealized-casts";
+    "func.func(convert-linalg-to-loops,lower-vector-mask,"
+    "lower-vector-multi-reduction),convert-vector-to-scf,"
+    "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
+    "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
+    "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"
+    "convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
+    "reconcile-unrealized-casts";
 
 LogicalResult buildCPUPipeline(OpPassManager &pm, Stage stage) {
   std::string text = kKilnStage;

@@ -6,6 +6,7 @@
 
 #include "compiler/Registration/Registration.h"
 
+#include "compiler/Codegen/Passes.h"
 #include "compiler/Conversion/Passes.h"
 #include "dialects/kiln/IR/KilnDialect.h"
 #include "dialects/kiln/Transforms/Passes.h"
@@ -27,5 +28,6 @@ void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
 void kiln::registerAllPasses() {
   kiln::registerKilnPasses();
   kiln::registerKilnConversionPasses();
+  kiln::registerKilnCodegenPasses();
   mlir::registerAllPasses();
 }

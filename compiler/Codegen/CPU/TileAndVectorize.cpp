@@ -1,0 +1,212 @@
+//===- TileAndVectorize.cpp - tile, fuse producers, vectorize -------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// See the pass description in compiler/Codegen/Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Codegen/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/AffineExprVisitor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+using namespace mlir;
+
+namespace kiln {
+#define GEN_PASS_DEF_TILEANDVECTORIZEPASS
+#include "compiler/Codegen/Passes.h.inc"
+} // namespace kiln
+
+namespace {
+
+/// Whether no result of `op` feeds another linalg op: such an op ends a
+/// producer chain and is tiled, pulling its producers in.
+bool isTileable(linalg::LinalgOp op);
+
+bool isRoot(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || !isTileable(op))
+    return false;
+  for (Operation *user : op->getUsers())
+    if (isa<linalg::LinalgOp>(user))
+      return false;
+  return true;
+}
+
+/// Tile sizes for `op`: 1 on outer parallel loops, `width` (or the whole
+/// static loop when shorter) on the innermost parallel loop, 0 (untiled) on
+/// reductions.
+SmallVector<int64_t> tileSizesFor(linalg::LinalgOp op, int64_t width) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<int64_t> sizes(ranges.size(), 0);
+  int64_t innermost = -1;
+  for (auto [i, it] : llvm::enumerate(iterators))
+    if (it == utils::IteratorType::parallel) {
+      sizes[i] = 1;
+      innermost = i;
+    }
+  if (innermost >= 0) {
+    int64_t r = ranges[innermost];
+    sizes[innermost] = ShapedType::isDynamic(r) ? width : std::min(r, width);
+  }
+  return sizes;
+}
+
+/// Whether the vectorized form of `op` lowers cleanly on every path: only
+/// all-parallel ops (reductions and contractions stay scalar loops, which
+/// LLVM's loop vectorizer handles), no i1 tensors (vector loads of i1
+/// memrefs would read packed bits), and no data-dependent indexing.
+bool isVectorizable(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() != 0)
+    return false;
+  for (Value v : op->getOperands())
+    if (getElementTypeOrSelf(v.getType()).isInteger(1))
+      return false;
+  for (Value v : op->getResults())
+    if (getElementTypeOrSelf(v.getType()).isInteger(1))
+      return false;
+  // Data-dependent indexing, and integer abs, whose n-D vector form has no
+  // LLVM lowering, stay scalar.
+  bool unsupported = false;
+  op->walk([&](Operation *inner) {
+    if (isa<linalg::IndexOp, tensor::ExtractOp, math::AbsIOp>(inner))
+      unsupported = true;
+  });
+  if (unsupported)
+    return false;
+  // Masked vectorization of dynamic tiles is left for later: only fully
+  // static tiles are vectorized.
+  return llvm::none_of(op.getStaticLoopRanges(), ShapedType::isDynamic);
+}
+
+/// Whether tiling `op` yields correct slices: every indexing expression is
+/// a sum of loop dimensions with non-negative coefficients (convolution
+/// windows) or the constant 0 (broadcasts). A reversed access such as
+/// `3 - d0` (the filter flip of a transposed convolution) is not tiled.
+bool isTileable(linalg::LinalgOp op) {
+  for (AffineMap map : op.getIndexingMapsArray())
+    for (AffineExpr expr : map.getResults()) {
+      bool ok = true;
+      expr.walk([&](AffineExpr e) {
+        if (auto c = dyn_cast<AffineConstantExpr>(e))
+          ok &= c.getValue() >= 0;
+        else if (isa<AffineSymbolExpr>(e) ||
+                 e.getKind() == AffineExprKind::Mod ||
+                 e.getKind() == AffineExprKind::FloorDiv ||
+                 e.getKind() == AffineExprKind::CeilDiv)
+          ok = false;
+      });
+      if (auto c = dyn_cast<AffineConstantExpr>(expr))
+        ok &= c.getValue() == 0;
+      if (!ok)
+        return false;
+    }
+  return true;
+}
+
+/// The vector sizes for a tiled op: its static loop ranges, with dynamic
+/// ranges bounded by the tile size (the vectorizer masks the remainder).
+/// Empty if the op cannot or should not be vectorized.
+SmallVector<int64_t> vectorSizesFor(linalg::LinalgOp op,
+                                    ArrayRef<int64_t> tileSizes,
+                                    int64_t maxElements) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<int64_t> sizes;
+  int64_t total = 1;
+  for (auto [i, r] : llvm::enumerate(ranges)) {
+    int64_t s = r;
+    if (ShapedType::isDynamic(r)) {
+      if (i >= tileSizes.size() || tileSizes[i] == 0)
+        return {}; // a dynamic, untiled (reduction) loop
+      s = tileSizes[i];
+    }
+    sizes.push_back(s);
+    total *= s;
+    if (total > maxElements)
+      return {};
+  }
+  return sizes;
+}
+
+struct TileAndVectorizePass
+    : kiln::impl::TileAndVectorizePassBase<TileAndVectorizePass> {
+  using TileAndVectorizePassBase::TileAndVectorizePassBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    IRRewriter rewriter(&getContext());
+
+    SmallVector<linalg::LinalgOp> roots;
+    func.walk([&](linalg::LinalgOp op) {
+      if (isRoot(op))
+        roots.push_back(op);
+    });
+
+    // Tile each root and fuse its producers; remember the tiled ops and
+    // their tile sizes for vectorization.
+    SmallVector<std::pair<Operation *, SmallVector<int64_t>>> tiled;
+    for (linalg::LinalgOp root : roots) {
+      SmallVector<int64_t> sizes = tileSizesFor(root, vectorWidth);
+      if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+        continue;
+      scf::SCFTilingOptions tiling;
+      tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
+      scf::SCFTileAndFuseOptions options;
+      options.setTilingOptions(tiling);
+      // Only fuse producers whose slices tiling computes correctly.
+      options.setFusionControlFn(
+          [](tensor::ExtractSliceOp, OpResult producer, bool)
+              -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+            auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
+            if (linalgOp && !isTileable(linalgOp))
+              return std::nullopt;
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          });
+      rewriter.setInsertionPoint(root);
+      FailureOr<scf::SCFTileAndFuseResult> result =
+          scf::tileConsumerAndFuseProducersUsingSCF(
+              rewriter, cast<TilingInterface>(root.getOperation()), options);
+      if (failed(result))
+        continue; // leave the op untiled; it is still correct
+      for (auto [orig, replacement] : result->replacements)
+        rewriter.replaceAllUsesWith(orig, replacement);
+      for (Operation *op : result->tiledAndFusedOps)
+        if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+          tiled.push_back({op, tileSizesFor(linalgOp, vectorWidth)});
+    }
+    // Remove the untiled originals that are dead now.
+    for (linalg::LinalgOp root : llvm::reverse(roots))
+      if (root->use_empty())
+        rewriter.eraseOp(root);
+
+    for (auto &[op, sizes] : tiled) {
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+      if (!linalgOp || !linalg::hasVectorizationImpl(op) ||
+          !isVectorizable(linalgOp))
+        continue;
+      SmallVector<int64_t> vectorSizes =
+          vectorSizesFor(linalgOp, sizes, maxVectorElements);
+      if (vectorSizes.empty())
+        continue;
+      bool dynamic = llvm::any_of(linalgOp.getStaticLoopRanges(),
+                                  ShapedType::isDynamic);
+      if (failed(linalg::vectorizeOpPrecondition(
+              op, dynamic ? ArrayRef<int64_t>(vectorSizes) : ArrayRef<int64_t>{})))
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> v = linalg::vectorize(
+          rewriter, op, dynamic ? ArrayRef<int64_t>(vectorSizes)
+                                : ArrayRef<int64_t>{});
+      if (succeeded(v))
+        rewriter.replaceOp(op, v->replacements);
+    }
+  }
+};
+
+} // namespace

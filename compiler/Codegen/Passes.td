@@ -1,0 +1,51 @@
+//===- Passes.td - Kiln code-generation passes ---------------*- tablegen -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_CODEGEN_PASSES_TD
+#define KILN_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TileAndVectorizePass : Pass<"kiln-cpu-tile-and-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops with producer fusion, then vectorize the tiles";
+  let description = [{
+    The first, correct form of Kiln's CPU tiling (a later issue tunes it).
+    Each root linalg op (one whose results feed no other linalg op) is tiled
+    over its parallel loops, fusing its producers into the tile loop: outer
+    parallel loops by 1, the innermost parallel loop by `vector-width`
+    elements (the whole loop when it is shorter). Reductions are not tiled,
+    so fusing producers that feed a reduction stays legal. Every tiled op
+    whose iteration space then has at most `max-vector-elements` elements is
+    vectorized (masked where sizes are dynamic); larger tiles, such as a
+    matmul row with a long contraction, stay scalar for LLVM's loop
+    vectorizer.
+
+    ```mlir
+    // Before: an elementwise chain on tensor<?x10xf32>.
+    %0 = linalg.generic ... ins(%x, %b) outs(%e) { addf }
+    %1 = linalg.generic ... ins(%0) outs(%e) { maximumf }
+    // After: one loop over rows; each row is vector<1x10xf32> work.
+    scf.for %i = %c0 to %n step %c1 iter_args(%acc = %e) {
+      %xs = tensor.extract_slice %x[%i, 0] [1, 10] [1, 1]
+      %v = vector.transfer_read %xs ... : vector<1x10xf32>
+      ... arith.addf, arith.maximumf on vectors ...
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "mlir::tensor::TensorDialect", "mlir::linalg::LinalgDialect",
+  ];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Tile size of the innermost parallel loop">,
+    Option<"maxVectorElements", "max-vector-elements", "int64_t",
+           /*default=*/"1024",
+           "Largest tile iteration space that is vectorized">,
+  ];
+}
+
+#endif // KILN_CODEGEN_PASSES_TD
