@@ -9,6 +9,7 @@
 
 #include "compiler/Driver/Driver.h"
 #include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Target/ExternalWeights.h"
 #include "compiler/Target/ModelWrapper.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -114,11 +115,20 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
   // The C API is decided at the kiln level, where shapes are refined; IR
   // printed at the linalg level does not need one.
   auto fn = module.lookupSymbol<func::FuncOp>(entryName);
+  std::vector<ExternalWeight> weights;
+  if (o.externalWeights) {
+    auto moved = externalizeWeights(fn, o.externalWeightsMinElements);
+    if (failed(moved))
+      return failure();
+    weights = std::move(*moved);
+  }
   FailureOr<ModelSignature> sig = ModelSignature();
   if (o.emit != EmitKind::Linalg)
-    sig = getModelSignature(fn, o.name);
+    sig = getModelSignature(fn, o.name, weights.size());
   if (failed(sig))
     return failure();
+  for (ExternalWeight &w : weights)
+    sig->params.push_back(w.tensor);
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
   // Names are in the signature now; the LLVM lowering does not know them.
   for (unsigned i = 0; i < fn.getNumArguments(); ++i)
@@ -190,6 +200,16 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
   if (failed(writeFileAtomically(headerPath, emitModelHeader(*sig), loc))) {
     llvm::sys::fs::remove(soPath);
     return failure();
+  }
+  if (!weights.empty()) {
+    llvm::SmallString<256> weightsPath(o.outputDir);
+    llvm::sys::path::append(weightsPath, o.name + ".safetensors");
+    if (failed(writeFileAtomically(weightsPath, serializeSafetensors(weights),
+                                   loc))) {
+      llvm::sys::fs::remove(soPath);
+      llvm::sys::fs::remove(headerPath);
+      return failure();
+    }
   }
   return success();
 }

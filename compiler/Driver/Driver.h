@@ -25,6 +25,10 @@ struct CompileOptions {
   EmitKind emit = EmitKind::SharedLib;
   TargetOptions target;
   bool printIRAfterAll = false;
+  /// Move constants of at least `externalWeightsMinElements` elements into
+  /// NAME.safetensors, loaded at create time, instead of embedding them.
+  bool externalWeights = false;
+  int64_t externalWeightsMinElements = 2;
   std::string runtimeArchive; ///< libkiln_runtime.a
 };
 

@@ -60,7 +60,8 @@ static LogicalResult describe(func::FuncOp fn, Type type, std::string name,
 }
 
 FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
-                                            llvm::StringRef modelName) {
+                                            llvm::StringRef modelName,
+                                            unsigned numParams) {
   if (!isCIdentifier(modelName))
     return entry.emitError("model name '")
            << modelName << "' is not a C identifier";
@@ -75,7 +76,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
     return fallback;
   };
   FunctionType type = entry.getFunctionType();
-  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+  for (unsigned i = 0; i + numParams < type.getNumInputs(); ++i) {
     TensorSignature t;
     if (failed(describe(entry, type.getInput(i),
                         nameOf(entry.getArgAttrDict(i), "input" + std::to_string(i)),
@@ -110,6 +111,8 @@ std::string ModelSignature::description() const {
     emit("in", t);
   for (const TensorSignature &t : outputs)
     emit("out", t);
+  for (const TensorSignature &t : params)
+    emit("param", t);
   return s;
 }
 

@@ -29,6 +29,9 @@ struct ModelSignature {
   std::string name;  ///< the model name, a C identifier (symbol prefix)
   std::string entry; ///< the entry function's symbol
   llvm::SmallVector<TensorSignature> inputs, outputs;
+  /// Weights loaded from NAME.safetensors at create time (external weights);
+  /// they follow the inputs in the entry function's arguments.
+  llvm::SmallVector<TensorSignature> params;
 
   /// The description string the runtime parses (see runtime/src/model.c).
   std::string description() const;
@@ -37,8 +40,10 @@ struct ModelSignature {
 /// Reads the signature of `entry`. Fails with a diagnostic at the function
 /// when a type cannot cross the C API (unranked, unsupported element type,
 /// a dynamic dimension other than the leading batch dimension).
+/// The last `numParams` arguments are external weights, described apart.
 mlir::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp entry,
-                                                  llvm::StringRef modelName);
+                                                  llvm::StringRef modelName,
+                                                  unsigned numParams = 0);
 
 /// Whether `name` is a valid C identifier.
 bool isCIdentifier(llvm::StringRef name);

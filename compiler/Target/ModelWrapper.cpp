@@ -42,6 +42,8 @@ public:
     // Runtime functions.
     auto create = declare("kiln_model_create", i32, {ptr, ptr, ptr});
     auto destroy = declare("kiln_model_destroy", voidType(), {ptr});
+    auto createFromFile =
+        declare("kiln_model_create_from_file", i32, {ptr, ptr, ptr, ptr});
     auto lastError = declare("kiln_last_error", ptr, {});
     auto predict =
         declare("kiln_model_predict", i32, {ptr, i64, ptr, ptr, ptr, ptr});
@@ -63,6 +65,17 @@ public:
       define(sig.name + "_description", ptr, {});
       Value desc = LLVM::AddressOfOp::create(b, loc, description);
       LLVM::ReturnOp::create(b, loc, desc);
+    }
+    // NAME_create_from_file(const char *weights, model **out)
+    {
+      auto fn = define(sig.name + "_create_from_file", i32, {ptr, ptr});
+      Value desc = LLVM::AddressOfOp::create(b, loc, description);
+      Value inv = LLVM::AddressOfOp::create(b, loc, invoke);
+      Value r = LLVM::CallOp::create(
+                    b, loc, createFromFile,
+                    ValueRange{desc, inv, fn.getArgument(0), fn.getArgument(1)})
+                    .getResult();
+      LLVM::ReturnOp::create(b, loc, r);
     }
     // NAME_destroy(model *)
     {
@@ -233,8 +246,30 @@ std::string emitModelHeader(const ModelSignature &sig) {
   for (auto [i, t] : llvm::enumerate(sig.outputs))
     tensorDoc("OUTPUT", i, t);
 
-  os << "\n/** Creates an instance of the model (weights are embedded). */\n"
+  bool external = !sig.params.empty();
+  os << "\n#define " << upper << "_EXTERNAL_WEIGHTS " << (external ? 1 : 0)
+     << "\n\n";
+  if (external) {
+    os << "/* The weights are external: create instances with "
+       << n << "_create_from_file\n * and the " << n
+       << ".safetensors file written next to the library\n * (or any file "
+          "with the same tensor names, dtypes and shapes): */\n";
+    for (const TensorSignature &t : sig.params) {
+      os << "/*   " << t.name << ": " << t.dtype << " [";
+      llvm::interleaveComma(t.dims, os);
+      os << "] */\n";
+    }
+    os << "\n";
+  }
+  os << "/** Creates an instance of the model"
+     << (external ? "; fails: this model's weights are external.\n */\n"
+                  : " (weights are embedded). */\n")
      << "kiln_status_t " << n << "_create(" << n << "_model **out_model);\n\n"
+     << "/** Creates an instance with the weights of a .safetensors file"
+     << (external ? "" : "; fails: this model's weights are embedded")
+     << ". */\n"
+     << "kiln_status_t " << n << "_create_from_file(const char *weights_path, "
+     << n << "_model **out_model);\n\n"
      << "/** Destroys an instance; NULL is ignored. */\n"
      << "void " << n << "_destroy(" << n << "_model *model);\n\n"
      << "/** Runs the model on `batch` examples. Each `*_count` is the number "

@@ -11,10 +11,14 @@
  *   kiln-model 1
  *   in <name> <dtype> <rank> <dim>...
  *   out <name> <dtype> <rank> <dim>...
+ *   param <name> <dtype> <rank> <dim>...   (external weights, passed after
+ *                                          the inputs, loaded from a file)
  *
  *===---------------------------------------------------------------------===*/
 
 #include "kiln/runtime.h"
+
+#include "safetensors.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,21 +27,26 @@
 
 static _Thread_local char lastError[512];
 
-static kiln_status_t fail(kiln_status_t status, const char *fmt, ...) {
+/* Records a message for kiln_last_error() and returns `status`. */
+__attribute__((visibility("hidden"))) kiln_status_t
+kiln_runtime_fail(kiln_status_t status, const char *fmt, ...) {
   va_list args;
   va_start(args, fmt);
   vsnprintf(lastError, sizeof lastError, fmt, args);
   va_end(args);
   return status;
 }
+#define fail kiln_runtime_fail
 
 const char *kiln_last_error(void) { return lastError; }
 
 struct kiln_model_t {
   kiln_invoke_fn invoke;
-  int32_t numInputs, numOutputs;
+  int32_t numInputs, numOutputs, numParams;
   kiln_tensor_info_t inputs[KILN_MAX_TENSORS];
   kiln_tensor_info_t outputs[KILN_MAX_TENSORS];
+  kiln_tensor_info_t params[KILN_MAX_TENSORS];
+  kiln_loaded_tensor_t weights[KILN_MAX_TENSORS]; /* when numParams > 0 */
 };
 
 static const char *const dtypeNames[] = {"f32", "f64", "f16", "bf16", "i1",
@@ -84,8 +93,9 @@ static int parseTensor(char *line, kiln_tensor_info_t *info) {
   return 1;
 }
 
-kiln_status_t kiln_model_create(const char *description, kiln_invoke_fn invoke,
-                                kiln_model_t **out_model) {
+static kiln_status_t createModel(const char *description,
+                                 kiln_invoke_fn invoke,
+                                 kiln_model_t **out_model) {
   if (!description || !invoke || !out_model)
     return fail(KILN_INVALID_ARGUMENT, "kiln_model_create: null argument");
   *out_model = NULL;
@@ -103,9 +113,14 @@ kiln_status_t kiln_model_create(const char *description, kiln_invoke_fn invoke,
        line = strtok_r(NULL, "\n", &save)) {
     int isInput = strncmp(line, "in ", 3) == 0;
     int isOutput = strncmp(line, "out ", 4) == 0;
-    int32_t *count = isInput ? &model->numInputs : &model->numOutputs;
-    kiln_tensor_info_t *infos = isInput ? model->inputs : model->outputs;
-    ok = (isInput || isOutput) && *count < KILN_MAX_TENSORS &&
+    int isParam = strncmp(line, "param ", 6) == 0;
+    int32_t *count = isInput    ? &model->numInputs
+                     : isOutput ? &model->numOutputs
+                                : &model->numParams;
+    kiln_tensor_info_t *infos = isInput    ? model->inputs
+                                : isOutput ? model->outputs
+                                           : model->params;
+    ok = (isInput || isOutput || isParam) && *count < KILN_MAX_TENSORS &&
          parseTensor(line, &infos[*count]);
     if (ok)
       ++*count;
@@ -119,7 +134,51 @@ kiln_status_t kiln_model_create(const char *description, kiln_invoke_fn invoke,
   return KILN_OK;
 }
 
-void kiln_model_destroy(kiln_model_t *model) { free(model); }
+kiln_status_t kiln_model_create(const char *description, kiln_invoke_fn invoke,
+                                kiln_model_t **out_model) {
+  kiln_status_t status = createModel(description, invoke, out_model);
+  if (status == KILN_OK && (*out_model)->numParams > 0) {
+    free(*out_model);
+    *out_model = NULL;
+    return fail(KILN_INVALID_ARGUMENT,
+                "the model's weights are external: create it from its "
+                ".safetensors file");
+  }
+  return status;
+}
+
+kiln_status_t kiln_model_create_from_file(const char *description,
+                                          kiln_invoke_fn invoke,
+                                          const char *weights_path,
+                                          kiln_model_t **out_model) {
+  if (!weights_path)
+    return fail(KILN_INVALID_ARGUMENT, "create: weights path is null");
+  kiln_status_t status = createModel(description, invoke, out_model);
+  if (status != KILN_OK)
+    return status;
+  kiln_model_t *model = *out_model;
+  if (model->numParams == 0) {
+    free(model);
+    *out_model = NULL;
+    return fail(KILN_INVALID_ARGUMENT,
+                "the model's weights are embedded; it takes no weights file");
+  }
+  status = kiln_safetensors_read(weights_path, model->params,
+                                 (size_t)model->numParams, model->weights);
+  if (status != KILN_OK) {
+    free(model);
+    *out_model = NULL;
+  }
+  return status;
+}
+
+void kiln_model_destroy(kiln_model_t *model) {
+  if (!model)
+    return;
+  for (int32_t i = 0; i < model->numParams; ++i)
+    free(model->weights[i].data);
+  free(model);
+}
 
 int32_t kiln_model_num_inputs(const kiln_model_t *m) { return m ? m->numInputs : 0; }
 int32_t kiln_model_num_outputs(const kiln_model_t *m) { return m ? m->numOutputs : 0; }
@@ -218,8 +277,11 @@ kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
                   info->name, output_counts[i], (long long)expected, (long long)batch);
     resultWords += descriptorWords(info->rank);
   }
+  for (int32_t i = 0; i < model->numParams; ++i)
+    words += descriptorWords(model->params[i].rank);
   int64_t *block = calloc(words + resultWords + 1, sizeof(int64_t));
-  void **args = calloc((size_t)model->numInputs + 1, sizeof(void *));
+  void **args = calloc((size_t)(model->numInputs + model->numParams) + 1,
+                       sizeof(void *));
   if (!block || !args) {
     free(block);
     free(args);
@@ -231,6 +293,11 @@ kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
     fillDescriptor(cursor, &model->inputs[i], batch, inputs[i]);
     args[1 + i] = cursor;
     cursor += descriptorWords(model->inputs[i].rank);
+  }
+  for (int32_t i = 0; i < model->numParams; ++i) {
+    fillDescriptor(cursor, &model->params[i], batch, model->weights[i].data);
+    args[1 + model->numInputs + i] = cursor;
+    cursor += descriptorWords(model->params[i].rank);
   }
   model->invoke(args);
   kiln_status_t status = KILN_OK;

@@ -59,6 +59,11 @@ cl::opt<std::string> targetCpu("cpu",
                                cl::sub(compileCmd));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3"),
                            cl::init(3), cl::Prefix, cl::sub(compileCmd));
+cl::opt<bool> externalWeights(
+    "external-weights",
+    cl::desc("Write the weights to NAME.safetensors, loaded at create time, "
+             "instead of embedding them in the library"),
+    cl::sub(compileCmd));
 cl::opt<bool> printIRAfterAll("print-ir-after-all",
                               cl::desc("Print the IR after each pass (stderr)"),
                               cl::sub(compileCmd));
@@ -75,6 +80,11 @@ cl::list<std::string> runOutputs("output",
                                  cl::desc("Output .npy file, one per model "
                                           "output in order"),
                                  cl::sub(runCmd));
+cl::opt<std::string> runWeights("weights",
+                                cl::desc("Weights file for a model compiled "
+                                         "with --external-weights (default: "
+                                         "NAME.safetensors next to the library)"),
+                                cl::sub(runCmd));
 cl::opt<std::string> runName("name",
                              cl::desc("Model name (default: from libNAME.so)"),
                              cl::sub(runCmd));
@@ -132,6 +142,7 @@ int runCompile(const char *argv0) {
   options.target.cpu = targetCpu;
   options.target.optLevel = std::min(optLevel.getValue(), 3u);
   options.printIRAfterAll = printIRAfterAll;
+  options.externalWeights = externalWeights;
   options.runtimeArchive = findRuntimeArchive(argv0);
   if (*kind == kiln::EmitKind::SharedLib && outputDir.empty())
     options.outputDir = ".";
@@ -163,7 +174,12 @@ bool parseDescription(StringRef text, SmallVectorImpl<DescribedTensor> &ins,
         return false;
       t.dims.push_back(d);
     }
-    (f[0] == "in" ? ins : outs).push_back(std::move(t));
+    if (f[0] == "in")
+      ins.push_back(std::move(t));
+    else if (f[0] == "out")
+      outs.push_back(std::move(t));
+    else if (f[0] != "param") // weights are the library's business
+      return false;
   }
   return true;
 }
@@ -192,11 +208,14 @@ int runRun() {
   auto sym = [&](const char *suffix) { return dlsym(lib, (name + suffix).c_str()); };
   using DescribeFn = const char *(*)();
   using CreateFn = int (*)(void **);
+  using CreateFromFileFn = int (*)(const char *, void **);
   using DestroyFn = void (*)(void *);
   using PredictFn = int (*)(void *, int64_t, const void *const *,
                             const size_t *, void *const *, const size_t *);
   auto describe = reinterpret_cast<DescribeFn>(sym("_description"));
   auto create = reinterpret_cast<CreateFn>(sym("_create"));
+  auto createFromFile =
+      reinterpret_cast<CreateFromFileFn>(sym("_create_from_file"));
   auto destroy = reinterpret_cast<DestroyFn>(sym("_destroy"));
   auto predict = reinterpret_cast<PredictFn>(sym("_predict_arrays"));
   auto lastError = reinterpret_cast<DescribeFn>(sym("_last_error"));
@@ -265,7 +284,19 @@ int runRun() {
     outCounts.push_back(count);
   }
   void *model = nullptr;
-  if (create(&model) != 0)
+  bool external = StringRef(describe()).contains("\nparam ");
+  std::string weights = runWeights;
+  if (external && weights.empty()) {
+    SmallString<256> path(sys::path::parent_path(runLibrary));
+    sys::path::append(path, name + ".safetensors");
+    weights = std::string(path);
+  }
+  if (external && !createFromFile)
+    return fail("'" + runLibrary + "' has external weights but no " + name +
+                "_create_from_file");
+  int created = external ? createFromFile(weights.c_str(), &model)
+                         : create(&model);
+  if (created != 0)
     return fail(Twine("cannot create the model: ") + lastError());
   int status = predict(model, batch, inPtrs.data(), inCounts.data(),
                        outPtrs.data(), outCounts.data());

@@ -70,6 +70,13 @@ typedef struct kiln_model_t kiln_model_t;
 KILN_API kiln_status_t kiln_model_create(const char *description,
                                          kiln_invoke_fn invoke,
                                          kiln_model_t **out_model);
+/** Creates an instance of a model compiled with external weights, loading
+ * them from a .safetensors file (every weight is checked by name, dtype and
+ * shape). */
+KILN_API kiln_status_t kiln_model_create_from_file(const char *description,
+                                                   kiln_invoke_fn invoke,
+                                                   const char *weights_path,
+                                                   kiln_model_t **out_model);
 KILN_API void kiln_model_destroy(kiln_model_t *model);
 
 KILN_API int32_t kiln_model_num_inputs(const kiln_model_t *model);

@@ -1,0 +1,147 @@
+/*===- safetensors.c - reading .safetensors files -------------------------===*
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Every field of the file is checked before use: the header length against
+ * the file size, each entry's dtype, shape and offsets against the model's
+ * expectation and the data size. A malformed or mismatched file is an error
+ * that names the file, the tensor and what is wrong.
+ *
+ *===---------------------------------------------------------------------===*/
+
+#include "safetensors.h"
+
+#include "json.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+kiln_status_t kiln_runtime_fail(kiln_status_t status, const char *fmt, ...);
+
+static const char *const stDtypes[] = {"F32", "F64", "F16", "BF16", "BOOL",
+                                       "I8",  "I16", "I32", "I64"};
+
+static void freeAll(kiln_loaded_tensor_t *out, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    free(out[i].data);
+    out[i].data = NULL;
+  }
+}
+
+kiln_status_t kiln_safetensors_read(const char *path,
+                                    const kiln_tensor_info_t *wanted, size_t n,
+                                    kiln_loaded_tensor_t *out) {
+  memset(out, 0, n * sizeof *out);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return kiln_runtime_fail(KILN_IO_ERROR, "cannot open weights '%s'", path);
+  unsigned char lenBytes[8];
+  long fileSize = -1;
+  if (fseek(f, 0, SEEK_END) == 0)
+    fileSize = ftell(f);
+  rewind(f);
+  if (fileSize < 8 || fread(lenBytes, 1, 8, f) != 8) {
+    fclose(f);
+    return kiln_runtime_fail(KILN_IO_ERROR,
+                             "'%s' is not a safetensors file (too short)", path);
+  }
+  unsigned long long headerLen = 0;
+  for (int i = 7; i >= 0; --i)
+    headerLen = headerLen << 8 | lenBytes[i];
+  if (headerLen > (unsigned long long)fileSize - 8 || headerLen > (1u << 27)) {
+    fclose(f);
+    return kiln_runtime_fail(KILN_IO_ERROR,
+                             "'%s': header length %llu exceeds the file", path,
+                             headerLen);
+  }
+  size_t dataSize = (size_t)fileSize - 8 - (size_t)headerLen;
+  char *header = malloc((size_t)headerLen + 1);
+  char *data = malloc(dataSize ? dataSize : 1);
+  if (!header || !data ||
+      fread(header, 1, (size_t)headerLen, f) != (size_t)headerLen ||
+      fread(data, 1, dataSize, f) != dataSize) {
+    free(header);
+    free(data);
+    fclose(f);
+    return kiln_runtime_fail(KILN_IO_ERROR, "cannot read '%s'", path);
+  }
+  fclose(f);
+  kiln_json_t *root = kiln_json_parse(header, (size_t)headerLen);
+  free(header);
+  kiln_status_t status = KILN_OK;
+  if (!root || root->kind != KILN_JSON_OBJECT)
+    status = kiln_runtime_fail(KILN_IO_ERROR,
+                               "'%s': the header is not a JSON object", path);
+  for (size_t i = 0; status == KILN_OK && i < n; ++i) {
+    const kiln_tensor_info_t *w = &wanted[i];
+    const kiln_json_t *entry = kiln_json_get(root, w->name);
+    const kiln_json_t *dtype = kiln_json_get(entry, "dtype");
+    const kiln_json_t *shape = kiln_json_get(entry, "shape");
+    const kiln_json_t *offsets = kiln_json_get(entry, "data_offsets");
+    if (!entry) {
+      status = kiln_runtime_fail(KILN_INVALID_ARGUMENT,
+                                 "'%s' has no weight '%s'", path, w->name);
+      break;
+    }
+    if (!dtype || dtype->kind != KILN_JSON_STRING || !shape ||
+        shape->kind != KILN_JSON_ARRAY || !offsets ||
+        offsets->kind != KILN_JSON_ARRAY || offsets->count != 2) {
+      status = kiln_runtime_fail(KILN_IO_ERROR,
+                                 "'%s': weight '%s' has a malformed entry",
+                                 path, w->name);
+      break;
+    }
+    if (strcmp(dtype->string, stDtypes[w->dtype]) != 0) {
+      status = kiln_runtime_fail(KILN_INVALID_ARGUMENT,
+                                 "'%s': weight '%s' has dtype %s, the model "
+                                 "expects %s",
+                                 path, w->name, dtype->string,
+                                 stDtypes[w->dtype]);
+      break;
+    }
+    int shapeOk = shape->count == (size_t)w->rank;
+    size_t elements = 1;
+    for (size_t d = 0; shapeOk && d < shape->count; ++d) {
+      const kiln_json_t *dim = &shape->children[d];
+      shapeOk = dim->kind == KILN_JSON_NUMBER && dim->number == w->dims[d];
+      elements *= (size_t)w->dims[d];
+    }
+    if (!shapeOk) {
+      char want[160] = "", *p = want;
+      for (int32_t d = 0; d < w->rank; ++d)
+        p += snprintf(p, sizeof want - (size_t)(p - want), "%s%lld",
+                      d ? ", " : "", (long long)w->dims[d]);
+      status = kiln_runtime_fail(KILN_INVALID_ARGUMENT,
+                                 "'%s': weight '%s' has the wrong shape "
+                                 "(the model expects [%s])",
+                                 path, w->name, want);
+      break;
+    }
+    double b = offsets->children[0].number, e = offsets->children[1].number;
+    size_t bytes = elements * kiln_dtype_size(w->dtype);
+    if (offsets->children[0].kind != KILN_JSON_NUMBER ||
+        offsets->children[1].kind != KILN_JSON_NUMBER || b < 0 || e < b ||
+        e > (double)dataSize || (size_t)(e - b) != bytes) {
+      status = kiln_runtime_fail(KILN_IO_ERROR,
+                                 "'%s': weight '%s' has data offsets outside "
+                                 "the file or of the wrong size",
+                                 path, w->name);
+      break;
+    }
+    out[i].info = *w;
+    out[i].bytes = bytes;
+    out[i].data = aligned_alloc(64, (bytes + 63) / 64 * 64);
+    if (!out[i].data) {
+      status = kiln_runtime_fail(KILN_OUT_OF_MEMORY, "out of memory");
+      break;
+    }
+    memcpy(out[i].data, data + (size_t)b, bytes);
+  }
+  kiln_json_free(root);
+  free(data);
+  if (status != KILN_OK)
+    freeAll(out, n);
+  return status;
+}
