@@ -45,7 +45,7 @@ protected:
   mlir::Location loc;
   mlir::ScopedDiagnosticHandler handler;
   std::vector<std::string> messages;
-  Shape out;
+  DimVector out;
 };
 
 //===----------------------------------------------------------------------===//
@@ -54,28 +54,28 @@ protected:
 
 TEST_F(ShapeRuleTest, BroadcastRightAligns) {
   ASSERT_TRUE(succeeded(inferBroadcastShape(loc, {{4, 1, 3}, {5, 1}}, out)));
-  EXPECT_EQ(out, (Shape{4, 5, 3}));
+  EXPECT_EQ(out, (DimVector{4, 5, 3}));
 }
 
 TEST_F(ShapeRuleTest, BroadcastScalar) {
   ASSERT_TRUE(succeeded(inferBroadcastShape(loc, {{}, {2, 3}}, out)));
-  EXPECT_EQ(out, (Shape{2, 3}));
+  EXPECT_EQ(out, (DimVector{2, 3}));
 }
 
 TEST_F(ShapeRuleTest, BroadcastDynamicMeetsStatic) {
   // A dynamic size against a static non-1 size takes the static size; against
   // 1 it stays dynamic.
   ASSERT_TRUE(succeeded(inferBroadcastShape(loc, {{D, 4}, {7, 1}}, out)));
-  EXPECT_EQ(out, (Shape{7, 4}));
+  EXPECT_EQ(out, (DimVector{7, 4}));
   ASSERT_TRUE(succeeded(inferBroadcastShape(loc, {{D, 4}, {1, 4}}, out)));
-  EXPECT_EQ(out, (Shape{D, 4}));
+  EXPECT_EQ(out, (DimVector{D, 4}));
   ASSERT_TRUE(succeeded(inferBroadcastShape(loc, {{D}, {D}}, out)));
-  EXPECT_EQ(out, (Shape{D}));
+  EXPECT_EQ(out, (DimVector{D}));
 }
 
 TEST_F(ShapeRuleTest, BroadcastThreeShapes) {
   ASSERT_TRUE(succeeded(inferBroadcastShape(loc, {{2, 1}, {1, 3}, {1}}, out)));
-  EXPECT_EQ(out, (Shape{2, 3}));
+  EXPECT_EQ(out, (DimVector{2, 3}));
 }
 
 TEST_F(ShapeRuleTest, BroadcastMismatchIsReported) {
@@ -114,12 +114,12 @@ TEST_F(ShapeRuleTest, RepeatedAxes) {
 
 TEST_F(ShapeRuleTest, MatmulBatchBroadcasts) {
   ASSERT_TRUE(succeeded(inferMatmulShape(loc, {D, 1, 4, 8}, {3, 8, 5}, out)));
-  EXPECT_EQ(out, (Shape{D, 3, 4, 5}));
+  EXPECT_EQ(out, (DimVector{D, 3, 4, 5}));
 }
 
 TEST_F(ShapeRuleTest, MatmulDynamicContraction) {
   ASSERT_TRUE(succeeded(inferMatmulShape(loc, {D, D}, {784, 10}, out)));
-  EXPECT_EQ(out, (Shape{D, 10}));
+  EXPECT_EQ(out, (DimVector{D, 10}));
 }
 
 TEST_F(ShapeRuleTest, MatmulContractionMismatch) {
@@ -155,25 +155,25 @@ TEST_F(ShapeRuleTest, ConvValidAndSame) {
                                         std::nullopt, p)));
   ASSERT_TRUE(succeeded(inferConvShape(loc, {D, 8, 8, 1}, {3, 3, 1, 16}, p, 1,
                                        out)));
-  EXPECT_EQ(out, (Shape{D, 6, 6, 16}));
-  Shape padding = {1, 1, 1, 1}, strides = {2, 2};
+  EXPECT_EQ(out, (DimVector{D, 6, 6, 16}));
+  DimVector padding = {1, 1, 1, 1}, strides = {2, 2};
   ASSERT_TRUE(succeeded(getWindowParams(loc, 2, llvm::ArrayRef(strides),
                                         std::nullopt, llvm::ArrayRef(padding),
                                         p)));
   ASSERT_TRUE(succeeded(inferConvShape(loc, {D, 8, 8, 1}, {3, 3, 1, 16}, p, 1,
                                        out)));
-  EXPECT_EQ(out, (Shape{D, 4, 4, 16}));
+  EXPECT_EQ(out, (DimVector{D, 4, 4, 16}));
 }
 
 TEST_F(ShapeRuleTest, ConvDilatedAndGrouped) {
   WindowParams p;
-  Shape dilations = {2};
+  DimVector dilations = {2};
   ASSERT_TRUE(succeeded(getWindowParams(loc, 1, std::nullopt,
                                         llvm::ArrayRef(dilations), std::nullopt,
                                         p)));
   // Depthwise: 8 input channels, 8 groups, filter in-channels 1.
   ASSERT_TRUE(succeeded(inferConvShape(loc, {2, 10, 8}, {3, 1, 16}, p, 8, out)));
-  EXPECT_EQ(out, (Shape{2, 6, 16}));
+  EXPECT_EQ(out, (DimVector{2, 6, 16}));
 }
 
 TEST_F(ShapeRuleTest, ConvChannelMismatch) {
@@ -197,7 +197,7 @@ TEST_F(ShapeRuleTest, ConvWindowTooLarge) {
 }
 
 TEST_F(ShapeRuleTest, WindowAttrCount) {
-  Shape strides = {1, 1, 1};
+  DimVector strides = {1, 1, 1};
   WindowParams p;
   EXPECT_TRUE(failed(getWindowParams(loc, 2, llvm::ArrayRef(strides),
                                      std::nullopt, std::nullopt, p)));
@@ -206,7 +206,7 @@ TEST_F(ShapeRuleTest, WindowAttrCount) {
 }
 
 TEST_F(ShapeRuleTest, ConvTransposeUpsamples) {
-  Shape strides = {2, 2}, padding = {0, 1, 0, 1}, outPad = {0, 0};
+  DimVector strides = {2, 2}, padding = {0, 1, 0, 1}, outPad = {0, 0};
   WindowParams p;
   ASSERT_TRUE(succeeded(getWindowParams(loc, 2, llvm::ArrayRef(strides),
                                         std::nullopt, llvm::ArrayRef(padding),
@@ -214,16 +214,16 @@ TEST_F(ShapeRuleTest, ConvTransposeUpsamples) {
   ASSERT_TRUE(succeeded(inferConvTransposeShape(loc, {D, 4, 4, 8},
                                                 {3, 3, 4, 8}, p, outPad, 1,
                                                 out)));
-  EXPECT_EQ(out, (Shape{D, 8, 8, 4}));
+  EXPECT_EQ(out, (DimVector{D, 8, 8, 4}));
 }
 
 TEST_F(ShapeRuleTest, PoolShapes) {
-  Shape strides = {2, 2};
+  DimVector strides = {2, 2};
   WindowParams p;
   ASSERT_TRUE(succeeded(getWindowParams(loc, 2, llvm::ArrayRef(strides),
                                         std::nullopt, std::nullopt, p)));
   ASSERT_TRUE(succeeded(inferPoolShape(loc, {D, 7, 7, 3}, {2, 2}, p, out)));
-  EXPECT_EQ(out, (Shape{D, 3, 3, 3}));
+  EXPECT_EQ(out, (DimVector{D, 3, 3, 3}));
 }
 
 //===----------------------------------------------------------------------===//
@@ -232,18 +232,18 @@ TEST_F(ShapeRuleTest, PoolShapes) {
 
 TEST_F(ShapeRuleTest, Reduce) {
   ASSERT_TRUE(succeeded(inferReduceShape(loc, {D, 4, 5}, {2, 1}, false, out)));
-  EXPECT_EQ(out, (Shape{D}));
+  EXPECT_EQ(out, (DimVector{D}));
   ASSERT_TRUE(succeeded(inferReduceShape(loc, {D, 4, 5}, {1}, true, out)));
-  EXPECT_EQ(out, (Shape{D, 1, 5}));
+  EXPECT_EQ(out, (DimVector{D, 1, 5}));
   EXPECT_TRUE(failed(inferReduceShape(loc, {D, 4}, {2}, false, out)));
   EXPECT_EQ(message(), "axes 2 is out of range for rank 2 (expected [0, 2))");
 }
 
 TEST_F(ShapeRuleTest, ReshapeInfersOneDimension) {
   ASSERT_TRUE(succeeded(inferReshapeShape(loc, {2, 3, 4}, {-1, 4}, out)));
-  EXPECT_EQ(out, (Shape{6, 4}));
+  EXPECT_EQ(out, (DimVector{6, 4}));
   ASSERT_TRUE(succeeded(inferReshapeShape(loc, {D, 8, 8}, {-1, 64}, out)));
-  EXPECT_EQ(out, (Shape{D, 64}));
+  EXPECT_EQ(out, (DimVector{D, 64}));
 }
 
 TEST_F(ShapeRuleTest, ReshapeCountMismatch) {
@@ -259,16 +259,16 @@ TEST_F(ShapeRuleTest, ReshapeTwoInferred) {
 
 TEST_F(ShapeRuleTest, TransposeAndBadPermutation) {
   ASSERT_TRUE(succeeded(inferTransposeShape(loc, {D, 3, 5}, {2, 0, 1}, out)));
-  EXPECT_EQ(out, (Shape{5, D, 3}));
+  EXPECT_EQ(out, (DimVector{5, D, 3}));
   EXPECT_TRUE(failed(inferTransposeShape(loc, {2, 3}, {0, 0}, out)));
   EXPECT_EQ(message(), "permutation [0, 0] repeat axis 0");
 }
 
 TEST_F(ShapeRuleTest, Concat) {
   ASSERT_TRUE(succeeded(inferConcatShape(loc, {{D, 4}, {D, 6}}, 1, out)));
-  EXPECT_EQ(out, (Shape{D, 10}));
+  EXPECT_EQ(out, (DimVector{D, 10}));
   ASSERT_TRUE(succeeded(inferConcatShape(loc, {{D, 4}, {3, 4}}, 0, out)));
-  EXPECT_EQ(out, (Shape{D, 4}));
+  EXPECT_EQ(out, (DimVector{D, 4}));
   EXPECT_TRUE(failed(inferConcatShape(loc, {{2, 4}, {3, 5}}, 0, out)));
   EXPECT_EQ(message(), "input 1 [3, 5] differs from input 0 [2, 4] in dimension 1 "
                        "(only the concatenation axis 0 may differ)");
@@ -282,12 +282,12 @@ TEST_F(ShapeRuleTest, SliceFollowsPython) {
   EXPECT_EQ(sliceLength(10, 5, 2, 1), 0);
   ASSERT_TRUE(succeeded(
       inferSliceShape(loc, {D, 10}, {1}, {1}, {-1}, {2}, out)));
-  EXPECT_EQ(out, (Shape{D, 4}));
+  EXPECT_EQ(out, (DimVector{D, 4}));
 }
 
 TEST_F(ShapeRuleTest, PadReflectBound) {
   ASSERT_TRUE(succeeded(inferPadShape(loc, {D, 4}, {0, 1}, {0, 2}, false, out)));
-  EXPECT_EQ(out, (Shape{D, 7}));
+  EXPECT_EQ(out, (DimVector{D, 7}));
   EXPECT_TRUE(failed(inferPadShape(loc, {2, 4}, {0, 4}, {0, 0}, true, out)));
   EXPECT_EQ(message(), "reflect padding (4, 0) must be smaller than dimension "
                        "1 of size 4");
@@ -295,19 +295,19 @@ TEST_F(ShapeRuleTest, PadReflectBound) {
 
 TEST_F(ShapeRuleTest, GatherLikeNumpyTake) {
   ASSERT_TRUE(succeeded(inferGatherShape(loc, {1000, 64}, {D, 16}, 0, out)));
-  EXPECT_EQ(out, (Shape{D, 16, 64}));
+  EXPECT_EQ(out, (DimVector{D, 16, 64}));
   ASSERT_TRUE(succeeded(inferGatherShape(loc, {2, 5, 3}, {4}, 1, out)));
-  EXPECT_EQ(out, (Shape{2, 4, 3}));
+  EXPECT_EQ(out, (DimVector{2, 4, 3}));
 }
 
 TEST_F(ShapeRuleTest, BroadcastTo) {
-  Shape like = {D, 10};
+  DimVector like = {D, 10};
   ASSERT_TRUE(succeeded(inferBroadcastToShape(loc, {10}, {-1, 10},
                                               llvm::ArrayRef(like), out)));
-  EXPECT_EQ(out, (Shape{D, 10}));
+  EXPECT_EQ(out, (DimVector{D, 10}));
   ASSERT_TRUE(succeeded(
       inferBroadcastToShape(loc, {D, 1}, {-1, 10}, std::nullopt, out)));
-  EXPECT_EQ(out, (Shape{D, 10}));
+  EXPECT_EQ(out, (DimVector{D, 10}));
   EXPECT_TRUE(failed(
       inferBroadcastToShape(loc, {3}, {2, 4}, std::nullopt, out)));
   EXPECT_EQ(message(), "cannot broadcast [3] to [2, 4]: dimension 3 vs 4");
@@ -337,10 +337,10 @@ TEST_F(ShapeRuleTest, LayerNormParams) {
 TEST_F(ShapeRuleTest, CrossEntropyShapes) {
   ASSERT_TRUE(succeeded(
       inferSoftmaxCrossEntropyShape(loc, {D, 10}, {D, 10}, 1, out)));
-  EXPECT_EQ(out, (Shape{D}));
+  EXPECT_EQ(out, (DimVector{D}));
   ASSERT_TRUE(succeeded(
       inferSparseSoftmaxCrossEntropyShape(loc, {D, 5, 10}, {D, 5}, out)));
-  EXPECT_EQ(out, (Shape{D, 5}));
+  EXPECT_EQ(out, (DimVector{D, 5}));
   EXPECT_TRUE(failed(
       inferSparseSoftmaxCrossEntropyShape(loc, {D, 10}, {D, 10}, out)));
   EXPECT_EQ(message(), "labels [?, 10] must have the logits' shape [?, 10] "

@@ -234,8 +234,8 @@ FailureOr<WindowParams> readWindow(int64_t spatialDims,
 }
 
 /// The (low, high) padding pairs of `params` as two lists.
-std::pair<Shape, Shape> splitPadding(const WindowParams &params) {
-  Shape low, high;
+std::pair<DimVector, DimVector> splitPadding(const WindowParams &params) {
+  DimVector low, high;
   for (size_t i = 0; i + 1 < params.padding.size(); i += 2) {
     low.push_back(params.padding[i]);
     high.push_back(params.padding[i + 1]);
@@ -418,13 +418,13 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
       return rewriter.notifyMatchFailure(op, "expected static filter window");
     FailureOr<WindowParams> params =
         readWindow(n, op.getStrides(), op.getDilations(), op.getPadding());
-    Shape outputPadding;
+    DimVector outputPadding;
     if (failed(params) ||
         failed(getSpatialAttr(std::nullopt, "output_padding",
                               op.getOutputPadding(), n, 0, 0, outputPadding)))
       return rewriter.notifyMatchFailure(op, "invalid window attributes");
     auto [cropLow, cropHigh] = splitPadding(*params);
-    Shape low, high;
+    DimVector low, high;
     for (int64_t i = 0; i < n; ++i) {
       int64_t reach = params->dilations[i] * (filterType.getDimSize(i) - 1);
       low.push_back(reach - cropLow[i]);
@@ -434,7 +434,7 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     Value spread =
         padSpatial(rewriter, loc, input, low, high, 0.0, params->strides);
     Value weights = transposedFilter(rewriter, loc, filter, groups);
-    Value result = buildConv(rewriter, loc, spread, weights, Shape(n, 1),
+    Value result = buildConv(rewriter, loc, spread, weights, DimVector(n, 1),
                              params->dilations, groups);
     rewriter.replaceOp(op, castTo(rewriter, loc, result, op.getType()));
     return success();

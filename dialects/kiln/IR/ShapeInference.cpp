@@ -109,7 +109,7 @@ LogicalResult verifyAxes(OptLoc loc, ArrayRef<int64_t> axes, int64_t rank,
 LogicalResult getSpatialAttr(OptLoc loc, StringRef name,
                              std::optional<ArrayRef<int64_t>> attr,
                              int64_t count, int64_t dflt, int64_t minValue,
-                             Shape &result) {
+                             DimVector &result) {
   if (!attr) {
     result.assign(count, dflt);
     return success();
@@ -129,7 +129,7 @@ LogicalResult getSpatialAttr(OptLoc loc, StringRef name,
 
 LogicalResult getPaddingAttr(OptLoc loc, StringRef name,
                              std::optional<ArrayRef<int64_t>> attr,
-                             int64_t count, Shape &result) {
+                             int64_t count, DimVector &result) {
   if (!attr) {
     result.assign(2 * count, 0);
     return success();
@@ -170,10 +170,10 @@ static bool broadcastDim(int64_t a, int64_t b, int64_t &result) {
 }
 
 LogicalResult inferBroadcastShape(OptLoc loc, ArrayRef<ArrayRef<int64_t>> shapes,
-                                  Shape &result) {
+                                  DimVector &result) {
   result.clear();
   for (ArrayRef<int64_t> shape : shapes) {
-    Shape merged;
+    DimVector merged;
     size_t rank = std::max(result.size(), shape.size());
     merged.resize(rank);
     for (size_t i = 0; i < rank; ++i) {
@@ -191,7 +191,7 @@ LogicalResult inferBroadcastShape(OptLoc loc, ArrayRef<ArrayRef<int64_t>> shapes
 }
 
 LogicalResult inferMatmulShape(OptLoc loc, ArrayRef<int64_t> lhs,
-                               ArrayRef<int64_t> rhs, Shape &result) {
+                               ArrayRef<int64_t> rhs, DimVector &result) {
   if (lhs.size() < 2 || rhs.size() < 2)
     return emitOptionalError(loc, "matmul operands must have rank 2 or more, "
                                   "got ",
@@ -258,7 +258,7 @@ LogicalResult verifyWindowedRank(OptLoc loc, ArrayRef<int64_t> input) {
 /// Computes the spatial output sizes of a window and reports an empty output.
 static LogicalResult windowOutputs(OptLoc loc, ArrayRef<int64_t> input,
                                    ArrayRef<int64_t> window,
-                                   const WindowParams &p, Shape &result) {
+                                   const WindowParams &p, DimVector &result) {
   size_t spatial = input.size() - 2;
   for (size_t i = 0; i < spatial; ++i) {
     int64_t in = input[1 + i];
@@ -286,7 +286,7 @@ static LogicalResult verifyFilterWindow(OptLoc loc, ArrayRef<int64_t> filter) {
 
 LogicalResult inferConvShape(OptLoc loc, ArrayRef<int64_t> input,
                              ArrayRef<int64_t> filter, const WindowParams &p,
-                             int64_t groups, Shape &result) {
+                             int64_t groups, DimVector &result) {
   if (failed(verifyWindowedRank(loc, input)))
     return failure();
   if (filter.size() != input.size())
@@ -319,7 +319,7 @@ LogicalResult inferConvTransposeShape(OptLoc loc, ArrayRef<int64_t> input,
                                       ArrayRef<int64_t> filter,
                                       const WindowParams &p,
                                       ArrayRef<int64_t> outputPadding,
-                                      int64_t groups, Shape &result) {
+                                      int64_t groups, DimVector &result) {
   if (failed(verifyWindowedRank(loc, input)))
     return failure();
   if (filter.size() != input.size())
@@ -367,7 +367,7 @@ LogicalResult inferConvTransposeShape(OptLoc loc, ArrayRef<int64_t> input,
 
 LogicalResult inferPoolShape(OptLoc loc, ArrayRef<int64_t> input,
                              ArrayRef<int64_t> window, const WindowParams &p,
-                             Shape &result) {
+                             DimVector &result) {
   if (failed(verifyWindowedRank(loc, input)))
     return failure();
   if (window.size() != input.size() - 2)
@@ -398,7 +398,7 @@ LogicalResult inferPoolShape(OptLoc loc, ArrayRef<int64_t> input,
 
 LogicalResult inferReduceShape(OptLoc loc, ArrayRef<int64_t> input,
                                ArrayRef<int64_t> axes, bool keepDims,
-                               Shape &result) {
+                               DimVector &result) {
   int64_t rank = input.size();
   if (failed(verifyAxes(loc, axes, rank)))
     return failure();
@@ -417,7 +417,7 @@ LogicalResult inferReduceShape(OptLoc loc, ArrayRef<int64_t> input,
 //===----------------------------------------------------------------------===//
 
 LogicalResult inferReshapeShape(OptLoc loc, ArrayRef<int64_t> input,
-                                ArrayRef<int64_t> target, Shape &result) {
+                                ArrayRef<int64_t> target, DimVector &result) {
   int64_t inferred = -1;
   int64_t known = 1;
   for (auto [i, d] : llvm::enumerate(target)) {
@@ -460,7 +460,7 @@ LogicalResult inferReshapeShape(OptLoc loc, ArrayRef<int64_t> input,
 
 LogicalResult inferTransposeShape(OptLoc loc, ArrayRef<int64_t> input,
                                   ArrayRef<int64_t> permutation,
-                                  Shape &result) {
+                                  DimVector &result) {
   if (permutation.size() != input.size())
     return emitOptionalError(loc, "permutation ", formatList(permutation),
                              " must have one entry per dimension of ",
@@ -474,7 +474,7 @@ LogicalResult inferTransposeShape(OptLoc loc, ArrayRef<int64_t> input,
 }
 
 LogicalResult inferConcatShape(OptLoc loc, ArrayRef<ArrayRef<int64_t>> inputs,
-                               int64_t axis, Shape &result) {
+                               int64_t axis, DimVector &result) {
   if (inputs.empty())
     return emitOptionalError(loc, "expected at least one input");
   ArrayRef<int64_t> first = inputs.front();
@@ -522,7 +522,7 @@ int64_t sliceLength(int64_t size, int64_t start, int64_t end, int64_t step) {
 LogicalResult inferSliceShape(OptLoc loc, ArrayRef<int64_t> input,
                               ArrayRef<int64_t> axes, ArrayRef<int64_t> starts,
                               ArrayRef<int64_t> ends, ArrayRef<int64_t> steps,
-                              Shape &result) {
+                              DimVector &result) {
   if (starts.size() != axes.size() || ends.size() != axes.size() ||
       steps.size() != axes.size())
     return emitOptionalError(loc, "axes, starts, ends and steps must have the "
@@ -544,7 +544,7 @@ LogicalResult inferSliceShape(OptLoc loc, ArrayRef<int64_t> input,
 
 LogicalResult inferPadShape(OptLoc loc, ArrayRef<int64_t> input,
                             ArrayRef<int64_t> low, ArrayRef<int64_t> high,
-                            bool reflect, Shape &result) {
+                            bool reflect, DimVector &result) {
   if (low.size() != input.size() || high.size() != input.size())
     return emitOptionalError(loc, "low and high must have one entry per "
                                   "dimension of ",
@@ -569,7 +569,7 @@ LogicalResult inferPadShape(OptLoc loc, ArrayRef<int64_t> input,
 
 LogicalResult inferGatherShape(OptLoc loc, ArrayRef<int64_t> data,
                                ArrayRef<int64_t> indices, int64_t axis,
-                               Shape &result) {
+                               DimVector &result) {
   if (failed(verifyAxis(loc, axis, data.size())))
     return failure();
   result.assign(data.begin(), data.begin() + axis);
@@ -581,7 +581,7 @@ LogicalResult inferGatherShape(OptLoc loc, ArrayRef<int64_t> data,
 LogicalResult inferBroadcastToShape(OptLoc loc, ArrayRef<int64_t> input,
                                     ArrayRef<int64_t> target,
                                     std::optional<ArrayRef<int64_t>> like,
-                                    Shape &result) {
+                                    DimVector &result) {
   if (input.size() > target.size())
     return emitOptionalError(loc, "cannot broadcast ", formatShape(input),
                              " to the lower rank ", formatList(target));
@@ -657,7 +657,7 @@ LogicalResult verifyLayerNormShapes(OptLoc loc, ArrayRef<int64_t> input,
     return emitOptionalError(loc, "expected at least one axis to normalize");
   if (failed(verifyAxes(loc, axes, input.size())))
     return failure();
-  Shape normalized;
+  DimVector normalized;
   for (int64_t a : axes)
     normalized.push_back(input[a]);
   for (auto [shape, name] : {std::pair{scale, "scale"}, {offset, "offset"}}) {
@@ -680,10 +680,10 @@ LogicalResult verifyLayerNormShapes(OptLoc loc, ArrayRef<int64_t> input,
 
 LogicalResult inferSoftmaxCrossEntropyShape(OptLoc loc, ArrayRef<int64_t> logits,
                                             ArrayRef<int64_t> labels,
-                                            int64_t axis, Shape &result) {
+                                            int64_t axis, DimVector &result) {
   if (failed(verifyAxis(loc, axis, logits.size())))
     return failure();
-  Shape merged;
+  DimVector merged;
   if (logits.size() != labels.size())
     return emitOptionalError(loc, "labels ", formatShape(labels),
                              " must have the logits' shape ",
@@ -705,7 +705,7 @@ LogicalResult inferSoftmaxCrossEntropyShape(OptLoc loc, ArrayRef<int64_t> logits
 LogicalResult inferSparseSoftmaxCrossEntropyShape(OptLoc loc,
                                                   ArrayRef<int64_t> logits,
                                                   ArrayRef<int64_t> labels,
-                                                  Shape &result) {
+                                                  DimVector &result) {
   if (logits.empty() || labels.size() + 1 != logits.size())
     return emitOptionalError(loc, "labels ", formatShape(labels),
                              " must have the logits' shape ",

@@ -25,7 +25,7 @@ namespace kiln {
 
 using mlir::LogicalResult;
 using OptLoc = std::optional<mlir::Location>;
-using Shape = llvm::SmallVector<int64_t>;
+using DimVector = llvm::SmallVector<int64_t>;
 
 /// Whether a size is dynamic.
 inline bool isDynamic(int64_t size) { return mlir::ShapedType::isDynamic(size); }
@@ -57,31 +57,31 @@ LogicalResult verifyAxes(OptLoc loc, llvm::ArrayRef<int64_t> axes, int64_t rank,
 LogicalResult getSpatialAttr(OptLoc loc, llvm::StringRef name,
                              std::optional<llvm::ArrayRef<int64_t>> attr,
                              int64_t count, int64_t dflt, int64_t minValue,
-                             Shape &result);
+                             DimVector &result);
 
 /// As `getSpatialAttr` for a flattened `(low, high)` padding list of
 /// `2 * count` non-negative values; absent means no padding.
 LogicalResult getPaddingAttr(OptLoc loc, llvm::StringRef name,
                              std::optional<llvm::ArrayRef<int64_t>> attr,
-                             int64_t count, Shape &result);
+                             int64_t count, DimVector &result);
 
 //===----------------------------------------------------------------------===//
-// Shape rules
+// DimVector rules
 //===----------------------------------------------------------------------===//
 
 /// NumPy broadcasting of any number of shapes.
 LogicalResult inferBroadcastShape(OptLoc loc,
                                   llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes,
-                                  Shape &result);
+                                  DimVector &result);
 
 /// Batched matrix product `[..., m, k] x [..., k, n] -> [..., m, n]`.
 LogicalResult inferMatmulShape(OptLoc loc, llvm::ArrayRef<int64_t> lhs,
-                               llvm::ArrayRef<int64_t> rhs, Shape &result);
+                               llvm::ArrayRef<int64_t> rhs, DimVector &result);
 
 /// The parameters of a convolution or pooling window, one per spatial
 /// dimension (`padding` holds a `(low, high)` pair per dimension).
 struct WindowParams {
-  Shape strides, dilations, padding;
+  DimVector strides, dilations, padding;
 };
 
 /// Reads and checks the optional `strides`, `dilations` and `padding`
@@ -109,7 +109,7 @@ std::pair<int64_t, int64_t> samePadding(int64_t in, int64_t window,
 LogicalResult inferConvShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                              llvm::ArrayRef<int64_t> filter,
                              const WindowParams &params, int64_t groups,
-                             Shape &result);
+                             DimVector &result);
 
 /// Channels-last transposed convolution with a `[spatial..., out / groups,
 /// in]` filter.
@@ -117,38 +117,38 @@ LogicalResult inferConvTransposeShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                                       llvm::ArrayRef<int64_t> filter,
                                       const WindowParams &params,
                                       llvm::ArrayRef<int64_t> outputPadding,
-                                      int64_t groups, Shape &result);
+                                      int64_t groups, DimVector &result);
 
 /// Channels-last pooling with the given window.
 LogicalResult inferPoolShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                              llvm::ArrayRef<int64_t> window,
-                             const WindowParams &params, Shape &result);
+                             const WindowParams &params, DimVector &result);
 
 /// Reduction over `axes`, keeping them as size 1 when `keepDims`.
 LogicalResult inferReduceShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                                llvm::ArrayRef<int64_t> axes, bool keepDims,
-                               Shape &result);
+                               DimVector &result);
 
 /// Reshape to `target`, where at most one entry is -1.
 LogicalResult inferReshapeShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
-                                llvm::ArrayRef<int64_t> target, Shape &result);
+                                llvm::ArrayRef<int64_t> target, DimVector &result);
 
 /// Permutation of the dimensions.
 LogicalResult inferTransposeShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                                   llvm::ArrayRef<int64_t> permutation,
-                                  Shape &result);
+                                  DimVector &result);
 
 /// Concatenation along `axis`.
 LogicalResult inferConcatShape(OptLoc loc,
                                llvm::ArrayRef<llvm::ArrayRef<int64_t>> inputs,
-                               int64_t axis, Shape &result);
+                               int64_t axis, DimVector &result);
 
 /// Python/ONNX slicing along `axes`.
 LogicalResult inferSliceShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                               llvm::ArrayRef<int64_t> axes,
                               llvm::ArrayRef<int64_t> starts,
                               llvm::ArrayRef<int64_t> ends,
-                              llvm::ArrayRef<int64_t> steps, Shape &result);
+                              llvm::ArrayRef<int64_t> steps, DimVector &result);
 
 /// The number of elements of `input[start:end:step]` for a static `size`.
 int64_t sliceLength(int64_t size, int64_t start, int64_t end, int64_t step);
@@ -158,19 +158,19 @@ int64_t sliceLength(int64_t size, int64_t start, int64_t end, int64_t step);
 LogicalResult inferPadShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                             llvm::ArrayRef<int64_t> low,
                             llvm::ArrayRef<int64_t> high, bool reflect,
-                            Shape &result);
+                            DimVector &result);
 
 /// NumPy `take` along `axis`.
 LogicalResult inferGatherShape(OptLoc loc, llvm::ArrayRef<int64_t> data,
                                llvm::ArrayRef<int64_t> indices, int64_t axis,
-                               Shape &result);
+                               DimVector &result);
 
 /// Broadcast to `target`; -1 entries come from `like` when given, otherwise
 /// from the aligned input dimension.
 LogicalResult inferBroadcastToShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                                     llvm::ArrayRef<int64_t> target,
                                     std::optional<llvm::ArrayRef<int64_t>> like,
-                                    Shape &result);
+                                    DimVector &result);
 
 /// Checks that each of `params` is 1-D with the size of `input[featureAxis]`.
 LogicalResult verifyBatchNormShapes(OptLoc loc, llvm::ArrayRef<int64_t> input,
@@ -189,13 +189,13 @@ LogicalResult verifyLayerNormShapes(OptLoc loc, llvm::ArrayRef<int64_t> input,
 LogicalResult inferSoftmaxCrossEntropyShape(OptLoc loc,
                                             llvm::ArrayRef<int64_t> logits,
                                             llvm::ArrayRef<int64_t> labels,
-                                            int64_t axis, Shape &result);
+                                            int64_t axis, DimVector &result);
 
 /// Softmax cross-entropy with integer labels: `[..., c]` and `[...]`.
 LogicalResult inferSparseSoftmaxCrossEntropyShape(OptLoc loc,
                                                   llvm::ArrayRef<int64_t> logits,
                                                   llvm::ArrayRef<int64_t> labels,
-                                                  Shape &result);
+                                                  DimVector &result);
 
 /// Prints a shape as `[?, 28, 28]` for diagnostics.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);

@@ -25,7 +25,7 @@ LogicalResult inferBroadcastResultType(OptLoc loc, ValueRange operands,
       return failure();
     shapes.push_back(shape);
   }
-  Shape result;
+  DimVector result;
   if (failed(inferBroadcastShape(loc, shapes, result)))
     return failure();
   return pushTensor(inferred, result,

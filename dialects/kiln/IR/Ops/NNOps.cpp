@@ -19,7 +19,7 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> lhs, rhs;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, adaptor.getLhs(), lhs)) ||
       failed(getOperandShape(loc, adaptor.getRhs(), rhs)) ||
       failed(inferMatmulShape(loc, lhs, rhs, result)))
@@ -37,7 +37,7 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   if (failed(verifyWindowedRank(loc, input)))
     return failure();
   WindowParams params;
-  Shape result;
+  DimVector result;
   int64_t spatial = static_cast<int64_t>(input.size()) - 2;
   if (failed(getWindowParams(loc, spatial,
                              adaptor.getStrides(), adaptor.getDilations(),
@@ -58,7 +58,7 @@ LogicalResult ConvTransposeOp::inferReturnTypes(
     return failure();
   int64_t spatial = static_cast<int64_t>(input.size()) - 2;
   WindowParams params;
-  Shape outputPadding, result;
+  DimVector outputPadding, result;
   if (failed(getWindowParams(loc, spatial, adaptor.getStrides(),
                              adaptor.getDilations(), adaptor.getPadding(),
                              params)) ||
@@ -83,7 +83,7 @@ LogicalResult inferPoolResultType(OptLoc loc, Value input,
     return failure();
   int64_t spatial = static_cast<int64_t>(shape.size()) - 2;
   WindowParams params;
-  Shape result;
+  DimVector result;
   if (failed(getWindowParams(loc, spatial, strides, dilations, padding,
                              params)) ||
       failed(inferPoolShape(loc, shape, window, params, result)))

@@ -17,7 +17,7 @@ LogicalResult inferReduceResultType(OptLoc loc, Value input,
                                     Type elementType,
                                     SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> shape;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, input, shape)) ||
       failed(inferReduceShape(loc, shape, axes, keepDims, result)))
     return failure();

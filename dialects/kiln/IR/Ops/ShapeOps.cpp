@@ -30,7 +30,7 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> input;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
       failed(inferReshapeShape(loc, input, adaptor.getShape(), result)))
     return failure();
@@ -41,7 +41,7 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> input;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
       failed(inferTransposeShape(loc, input, adaptor.getPermutation(), result)))
     return failure();
@@ -58,7 +58,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, OptLoc loc,
       return failure();
     shapes.push_back(shape);
   }
-  Shape result;
+  DimVector result;
   if (failed(inferConcatShape(loc, shapes,
                               static_cast<int64_t>(adaptor.getAxis()), result)))
     return failure();
@@ -70,7 +70,7 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> input;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
       failed(inferSliceShape(loc, input, adaptor.getAxes(),
                              adaptor.getStarts(), adaptor.getEnds(),
@@ -83,7 +83,7 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> input;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
       failed(inferPadShape(loc, input, adaptor.getLow(), adaptor.getHigh(),
                            adaptor.getMode() == PadMode::reflect, result)))
@@ -95,7 +95,7 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> data, indices;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, adaptor.getData(), data)) ||
       failed(getOperandShape(loc, adaptor.getIndices(), indices)) ||
       failed(inferGatherShape(loc, data, indices,
@@ -117,7 +117,7 @@ LogicalResult BroadcastToOp::inferReturnTypes(MLIRContext *, OptLoc loc,
       return failure();
     like = shape;
   }
-  Shape result;
+  DimVector result;
   if (failed(inferBroadcastToShape(loc, input, adaptor.getShape(), like,
                                    result)))
     return failure();
@@ -137,7 +137,7 @@ LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
     MLIRContext *, OptLoc loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> logits, labels;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, adaptor.getLogits(), logits)) ||
       failed(getOperandShape(loc, adaptor.getLabels(), labels)) ||
       failed(inferSoftmaxCrossEntropyShape(
@@ -151,7 +151,7 @@ LogicalResult SparseSoftmaxCrossEntropyOp::inferReturnTypes(
     MLIRContext *, OptLoc loc, Adaptor adaptor,
     SmallVectorImpl<Type> &inferred) {
   ArrayRef<int64_t> logits, labels;
-  Shape result;
+  DimVector result;
   if (failed(getOperandShape(loc, adaptor.getLogits(), logits)) ||
       failed(getOperandShape(loc, adaptor.getLabels(), labels)) ||
       failed(inferSparseSoftmaxCrossEntropyShape(loc, logits, labels, result)))

@@ -1,0 +1,61 @@
+//===- Emit.h - helpers for emitting kiln ops from layers -------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Private to frontend/keras.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_FRONTEND_KERAS_EMIT_H
+#define KILN_FRONTEND_KERAS_EMIT_H
+
+#include "kiln/keras/Core.h"
+
+#include "dialects/kiln/IR/KilnOps.h"
+#include "dialects/kiln/IR/ShapeInference.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace kiln::keras_detail {
+
+using mlir::OpBuilder;
+using mlir::Location;
+using mlir::Value;
+
+inline mlir::RankedTensorType tensorType(Value v) {
+  return llvm::cast<mlir::RankedTensorType>(v.getType());
+}
+
+/// The MLIR element type of a Keras dtype.
+mlir::Type elementType(mlir::MLIRContext *ctx, DType dtype);
+
+/// A scalar kiln.constant of `elt` (broadcasts against anything).
+Value scalar(OpBuilder &b, Location loc, mlir::Type elt, double value);
+
+/// A kiln.constant of `shape` holding `values` (row-major) as `elt`.
+Value constant(OpBuilder &b, Location loc, llvm::ArrayRef<int64_t> shape,
+               llvm::ArrayRef<double> values, mlir::Type elt);
+
+/// Keras shapes use -1 for unknown; kiln uses ShapedType::kDynamic.
+llvm::SmallVector<int64_t> toKiln(const Shape &shape);
+
+/// Normalizes a possibly negative axis for `rank`, or fails on the layer.
+int64_t normalizeAxisOrFail(const Layer &layer, int64_t axis, int64_t rank);
+
+/// Keras `same`/`valid`/`causal` padding as explicit (low, high) pairs.
+std::vector<int64_t> explicitPadding(const Layer &layer,
+                                     const std::string &padding,
+                                     const Shape &spatialIn,
+                                     const std::vector<int64_t> &window,
+                                     const std::vector<int64_t> &strides,
+                                     const std::vector<int64_t> &dilations);
+
+/// Runs `rule` (which reports through an optional location) with a
+/// location whose diagnostics are captured and rethrown as kiln::Error.
+void runShapeRule(const Layer &layer,
+                  const std::function<mlir::LogicalResult(
+                      std::optional<mlir::Location>)> &rule);
+
+} // namespace kiln::keras_detail
+
+#endif // KILN_FRONTEND_KERAS_EMIT_H

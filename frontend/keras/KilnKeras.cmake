@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: Apache-2.0 (included from CMakeLists.txt)
+# The Keras-like C++ API (public headers in include/kiln/keras) and the
+# Keras file reader. Compiled with exceptions: the C++ API reports bad
+# models by throwing kiln::Error, as Keras raises; exceptions never cross
+# MLIR code (docs/keras.md).
+kiln_add_library(KilnKeras
+  Core.cpp
+  Activations.cpp
+  CoreLayers.cpp
+  ConvLayers.cpp
+  NormLayers.cpp
+  Factories.cpp
+  Emit.cpp
+  ModelBuilder.cpp
+  Summary.cpp
+  DEPENDS KilnOpsIncGen
+  LINK_LIBS KilnIR
+  MLIR_LIBS MLIRIR MLIRFuncDialect
+)
+target_include_directories(KilnKeras PUBLIC
+  $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>)
+target_compile_options(KilnKeras PRIVATE -fexceptions)
+if(TARGET obj.KilnKeras)
+  target_compile_options(obj.KilnKeras PRIVATE -fexceptions)
+  target_include_directories(obj.KilnKeras PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+endif()
