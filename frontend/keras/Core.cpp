@@ -309,14 +309,18 @@ std::vector<DType> Layer::computeOutputDtypes(const std::vector<DType> &in) {
 }
 
 Tensor Layer::operator()(const Tensor &input) {
-  std::vector<Tensor> outs = (*this)(std::vector<Tensor>{input});
+  return (*this)(std::vector<Tensor>{input});
+}
+
+Tensor Layer::operator()(const std::vector<Tensor> &inputs) {
+  std::vector<Tensor> outs = callOutputs(inputs);
   if (outs.size() != 1)
     fail("returns " + std::to_string(outs.size()) +
-         " outputs; call it with a list to get them all");
+         " outputs; use callOutputs to get them all");
   return outs.front();
 }
 
-std::vector<Tensor> Layer::operator()(const std::vector<Tensor> &inputs) {
+std::vector<Tensor> Layer::callOutputs(const std::vector<Tensor> &inputs) {
   for (const Tensor &t : inputs)
     if (!t)
       fail("called on an empty tensor");
@@ -440,6 +444,22 @@ std::vector<std::shared_ptr<Layer>> Model::layers() const {
     if (seen.insert(node->layer.get()).second)
       out.push_back(node->layer);
   return out;
+}
+
+int64_t Model::countParams() const {
+  int64_t n = 0;
+  for (const auto &l : layers())
+    n += l->countParams();
+  return n;
+}
+
+int64_t Model::countTrainableParams() const {
+  int64_t n = 0;
+  if (!trainable())
+    return 0;
+  for (const auto &l : layers())
+    n += l->countTrainableParams();
+  return n;
 }
 
 std::shared_ptr<Layer> Model::getLayer(const std::string &name) const {

@@ -3,7 +3,7 @@
 # Keras file reader. Compiled with exceptions: the C++ API reports bad
 # models by throwing kiln::Error, as Keras raises; exceptions never cross
 # MLIR code (docs/keras.md).
-kiln_add_library(KilnKeras
+kiln_add_library(KilnKeras PARTIAL_SOURCES_INTENDED
   Core.cpp
   Activations.cpp
   CoreLayers.cpp
@@ -24,3 +24,20 @@ if(TARGET obj.KilnKeras)
   target_compile_options(obj.KilnKeras PRIVATE -fexceptions)
   target_include_directories(obj.KilnKeras PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 endif()
+
+# Model::exportLibrary: the Keras API plus the compiler.
+kiln_add_library(KilnKerasExport PARTIAL_SOURCES_INTENDED
+  Export.cpp
+  LINK_LIBS KilnKeras KilnDriver KilnRegistration
+  MLIR_LIBS MLIRIR
+)
+target_compile_options(KilnKerasExport PRIVATE -fexceptions)
+target_compile_definitions(KilnKerasExport PRIVATE
+  KILN_RUNTIME_ARCHIVE="$<TARGET_FILE:kiln_runtime>")
+if(TARGET obj.KilnKerasExport)
+  target_compile_options(obj.KilnKerasExport PRIVATE -fexceptions)
+  target_compile_definitions(obj.KilnKerasExport PRIVATE
+    KILN_RUNTIME_ARCHIVE="$<TARGET_FILE:kiln_runtime>")
+  target_include_directories(obj.KilnKerasExport PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+endif()
+add_dependencies(KilnKerasExport kiln_runtime)

@@ -152,8 +152,12 @@ public:
   void setTrainable(bool t) { trainable_ = t; }
 
   /// Calls the layer on symbolic tensors (builds it on the first call).
+  /// A list input is for layers that take several tensors (merges, models
+  /// with several inputs); the result is the single output.
   Tensor operator()(const Tensor &input);
-  std::vector<Tensor> operator()(const std::vector<Tensor> &inputs);
+  Tensor operator()(const std::vector<Tensor> &inputs);
+  /// As operator(), returning every output (multi-output layers, models).
+  std::vector<Tensor> callOutputs(const std::vector<Tensor> &inputs);
 
   /// Creates the weights for the given input shapes.
   virtual void build(const std::vector<Shape> &inputShapes) {}
@@ -173,8 +177,9 @@ public:
   bool built() const { return built_; }
   std::vector<Weight> &weights() { return weights_; }
   const std::vector<Weight> &weights() const { return weights_; }
-  int64_t countParams() const;
-  int64_t countTrainableParams() const;
+  /// Parameter counts (a model sums its layers').
+  virtual int64_t countParams() const;
+  virtual int64_t countTrainableParams() const;
 
   /// Replaces the weights' values (Keras `set_weights`), checking shapes.
   void setWeights(const std::vector<std::vector<double>> &values);
@@ -223,6 +228,9 @@ public:
   std::vector<std::shared_ptr<Layer>> layers() const;
   std::shared_ptr<Layer> getLayer(const std::string &name) const;
 
+  int64_t countParams() const override;
+  int64_t countTrainableParams() const override;
+
   /// The Keras `model.summary()` table.
   std::string summary(int lineLength = 0) const;
 
@@ -230,6 +238,18 @@ public:
   /// constants. Never throws: the graph was validated when it was built.
   mlir::OwningOpRef<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
                                                 bool training = false) const;
+
+  struct ExportOptions {
+    bool externalWeights = false; ///< weights in NAME.safetensors
+  };
+  /// Compiles the model into DIR/libNAME.so and DIR/NAME.h, exactly as
+  /// `kiln compile` does. Throws kiln::Error with the compiler's
+  /// diagnostics on failure. Defined in the KilnKerasExport library.
+  void exportLibrary(const std::string &name, const std::string &dir,
+                     ExportOptions options) const;
+  void exportLibrary(const std::string &name, const std::string &dir) const {
+    exportLibrary(name, dir, ExportOptions());
+  }
 
   // As a layer (nested models).
   std::vector<Shape>
@@ -256,8 +276,11 @@ template <typename L> class LayerRef {
 public:
   LayerRef(std::shared_ptr<L> layer) : layer_(std::move(layer)) {}
   Tensor operator()(const Tensor &x) const { return (*layer_)(x); }
-  std::vector<Tensor> operator()(const std::vector<Tensor> &xs) const {
+  Tensor operator()(const std::vector<Tensor> &xs) const {
     return (*layer_)(xs);
+  }
+  std::vector<Tensor> callOutputs(const std::vector<Tensor> &xs) const {
+    return layer_->callOutputs(xs);
   }
   L *operator->() const { return layer_.get(); }
   L &operator*() const { return *layer_; }
