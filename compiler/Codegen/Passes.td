@@ -13,8 +13,10 @@ def TileAndVectorizePass : Pass<"kiln-cpu-tile-and-vectorize", "mlir::func::Func
   let summary = "Tile linalg ops with producer fusion, then vectorize the tiles";
   let description = [{
     The first, correct form of Kiln's CPU tiling (a later issue tunes it).
-    Each root linalg op (one whose results feed no other linalg op) is tiled
-    over its parallel loops, fusing its producers into the tile loop: outer
+    Each root linalg op is tiled over its parallel loops, fusing into the
+    tile loop the producers that are all-parallel and used once (a
+    reduction, a contraction or a value used twice is a root of its own, so
+    no tile recomputes more than its elementwise prologue): outer
     parallel loops by 1, the innermost parallel loop by `vector-width`
     elements (the whole loop when it is shorter). Reductions are not tiled,
     so fusing producers that feed a reduction stays legal. Every tiled op

@@ -177,30 +177,33 @@ std::vector<Value> Pooling::call(CallContext &ctx, const std::vector<Value> &in)
 }
 
 GlobalPooling::GlobalPooling(bool max, int rank, bool keepDims,
-                             std::string name)
+                             std::string name, bool channelsFirst)
     : Layer(std::string(max ? "GlobalMaxPooling" : "GlobalAveragePooling") +
                 std::to_string(rank) + "D",
             std::move(name)),
-      max_(max), rank_(rank), keepDims_(keepDims) {}
+      max_(max), rank_(rank), keepDims_(keepDims),
+      channelsFirst_(channelsFirst) {}
 
 std::vector<Shape>
 GlobalPooling::computeOutputShapes(const std::vector<Shape> &in) {
   const Shape &s = in.front();
   checkRank(*this, s, rank_);
+  int first = channelsFirst_ ? 2 : 1;
   if (keepDims_) {
     Shape out = s;
-    for (int i = 1; i <= rank_; ++i)
+    for (int i = first; i < first + rank_; ++i)
       out[i] = 1;
     return {out};
   }
-  return {{s.front(), s.back()}};
+  return {{s.front(), channelsFirst_ ? s[1] : s.back()}};
 }
 
 std::vector<Value> GlobalPooling::call(CallContext &ctx,
                                        const std::vector<Value> &in) {
   OpBuilder &b = ctx.builder();
   llvm::SmallVector<int64_t> axes;
-  for (int i = 1; i <= rank_; ++i)
+  int first = channelsFirst_ ? 2 : 1;
+  for (int i = first; i < first + rank_; ++i)
     axes.push_back(i);
   auto axesAttr = b.getDenseI64ArrayAttr(axes);
   if (max_)

@@ -432,9 +432,13 @@ void Model::setGraph(std::vector<Tensor> inputs, std::vector<Tensor> outputs) {
   outputs_ = std::move(outputs);
   order_ = std::move(order);
   // Inputs first, in declaration order, as Keras lists them.
-  std::stable_partition(order_.begin(), order_.end(), [&](const auto &n) {
-    return inputNodes.count(n.get()) > 0;
-  });
+  std::vector<std::shared_ptr<Node>> sorted;
+  for (const Tensor &t : inputs_)
+    sorted.push_back(t.node_);
+  for (const auto &n : order_)
+    if (!inputNodes.count(n.get()))
+      sorted.push_back(n);
+  order_ = std::move(sorted);
 }
 
 std::vector<std::shared_ptr<Layer>> Model::layers() const {

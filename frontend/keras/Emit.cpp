@@ -121,4 +121,18 @@ std::vector<int64_t> explicitPadding(const Layer &layer,
   return pads;
 }
 
+Value withKerasMask(OpBuilder &b, Location loc, Value x, Value mask,
+                    Value onFalse) {
+  auto select = SelectOp::create(b, loc, mask, x, onFalse ? onFalse : x);
+  select->setAttr(kKerasMaskAttr, b.getUnitAttr());
+  return select;
+}
+
+Value kerasMaskOf(Value v) {
+  auto select = v.getDefiningOp<SelectOp>();
+  if (!select || !select->hasAttr(kKerasMaskAttr))
+    return Value();
+  return select.getCondition();
+}
+
 } // namespace kiln::keras_detail

@@ -56,6 +56,21 @@ void runShapeRule(const Layer &layer,
                   const std::function<mlir::LogicalResult(
                       std::optional<mlir::Location>)> &rule);
 
+/// Keras masks. A value carries a timestep mask when it is the result of a
+/// `kiln.select` on that mask (i1, `[batch, time, 1]`) tagged with
+/// `kKerasMaskAttr`; layers that honor masks (recurrent layers) read it back
+/// with `kerasMaskOf`. The tag is a discardable attribute that the compiler
+/// ignores.
+inline constexpr llvm::StringLiteral kKerasMaskAttr = "kiln.keras_mask";
+
+/// Returns `select(mask, x, onFalse)` tagged as carrying `mask`; a null
+/// `onFalse` means `x` (the value is unchanged).
+Value withKerasMask(OpBuilder &b, Location loc, Value x, Value mask,
+                    Value onFalse = Value());
+
+/// The mask that `v` carries, or a null value.
+Value kerasMaskOf(Value v);
+
 } // namespace kiln::keras_detail
 
 #endif // KILN_FRONTEND_KERAS_EMIT_H

@@ -10,6 +10,10 @@ kiln_add_library(KilnKeras PARTIAL_SOURCES_INTENDED
   ConvLayers.cpp
   NormLayers.cpp
   Factories.cpp
+  RecurrentLayers.cpp
+  AttentionLayers.cpp
+  ConvVariantLayers.cpp
+  MoreFactories.cpp
   Emit.cpp
   ModelBuilder.cpp
   Summary.cpp
@@ -41,3 +45,16 @@ if(TARGET obj.KilnKerasExport)
   target_include_directories(obj.KilnKerasExport PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 endif()
 add_dependencies(KilnKerasExport kiln_runtime)
+
+# Keras model files to models (the file reader plus the layer library).
+kiln_add_library(KilnKerasImport PARTIAL_SOURCES_INTENDED
+  KerasImport.cpp
+  LINK_LIBS KilnKeras KilnKerasFile
+  MLIR_LIBS MLIRIR
+)
+target_compile_options(KilnKerasImport PRIVATE -fexceptions)
+target_include_directories(KilnKerasImport PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+if(TARGET obj.KilnKerasImport)
+  target_compile_options(obj.KilnKerasImport PRIVATE -fexceptions)
+  target_include_directories(obj.KilnKerasImport PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+endif()

@@ -219,8 +219,14 @@ TEST(KerasApi, SequentialMLP) {
   EXPECT_EQ(model.countParams(), 8 * 16 + 16 + 16 * 4 + 4);
 }
 
+ConvOptions samePadding() {
+  ConvOptions o;
+  o.padding = "same";
+  return o;
+}
+
 TEST(KerasApi, SmallCNN) {
-  auto conv = Conv2D(4, {3, 3}, "relu", ConvOptions{{}, {}, "same"});
+  auto conv = Conv2D(4, {3, 3}, "relu", samePadding());
   auto pool = MaxPooling2D();
   auto out = Dense(3);
   Tensor x = Input({6, 6, 2});
@@ -235,7 +241,7 @@ TEST(KerasApi, SmallCNN) {
 
 TEST(KerasApi, ResidualBlock) {
   Tensor x = Input({5, 5, 3});
-  auto c1 = Conv2D(3, {3, 3}, {}, ConvOptions{{}, {}, "same"});
+  auto c1 = Conv2D(3, {3, 3}, {}, samePadding());
   auto bn = BatchNormalization();
   Tensor h = ActivationLayer("relu")(bn(c1(x)));
   Tensor y = ReLU()(Add()({x, h}));

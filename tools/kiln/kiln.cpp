@@ -13,6 +13,8 @@
 #include "compiler/Target/ModelSignature.h"
 #include "tools/kiln/Npy.h"
 
+#include "kiln/keras/Import.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -34,8 +36,13 @@ namespace {
 cl::SubCommand compileCmd("compile",
                           "Compile a model into libNAME.so and NAME.h");
 
-cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+cl::opt<std::string> inputFile(cl::Positional,
+                               cl::desc("<model: .mlir, .keras, .h5, .json>"),
                                cl::Required, cl::sub(compileCmd));
+cl::opt<std::string> kerasWeights(
+    "weights",
+    cl::desc("Weights file (.h5 / .weights.h5) for a Keras JSON config"),
+    cl::sub(compileCmd));
 cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
                                cl::value_desc("dir"), cl::sub(compileCmd));
 cl::opt<std::string> modelName("name",
@@ -89,6 +96,21 @@ cl::opt<std::string> runName("name",
                              cl::desc("Model name (default: from libNAME.so)"),
                              cl::sub(runCmd));
 
+cl::SubCommand summaryCmd("summary",
+                          "Print the Keras-style summary of a model file");
+cl::opt<std::string> summaryFile(cl::Positional,
+                                 cl::desc("<model: .keras, .h5, .json>"),
+                                 cl::Required, cl::sub(summaryCmd));
+cl::opt<std::string> summaryWeights("weights",
+                                    cl::desc("Weights file for a JSON config"),
+                                    cl::sub(summaryCmd));
+
+/// Whether `path` names an MLIR file (by extension); anything else is read
+/// as a Keras model file, whose format is sniffed from the content.
+bool isMlirFile(StringRef path) {
+  return path.ends_with(".mlir") || path.ends_with(".mlirbc") || path == "-";
+}
+
 /// The runtime archive: $KILN_RUNTIME_LIB, else ../lib next to this binary.
 std::string findRuntimeArchive(const char *argv0) {
   if (const char *env = std::getenv("KILN_RUNTIME_LIB"))
@@ -121,17 +143,25 @@ int runCompile(const char *argv0) {
            << "' is not a C identifier; choose one with --name\n";
     return 1;
   }
-  auto buffer = MemoryBuffer::getFileOrSTDIN(inputFile);
-  if (!buffer) {
-    errs() << "kiln compile: cannot read '" << inputFile
-           << "': " << buffer.getError().message() << "\n";
-    return 1;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (isMlirFile(inputFile)) {
+    auto buffer = MemoryBuffer::getFileOrSTDIN(inputFile);
+    if (!buffer) {
+      errs() << "kiln compile: cannot read '" << inputFile
+             << "': " << buffer.getError().message() << "\n";
+      return 1;
+    }
+    sourceMgr.AddNewSourceBuffer(std::move(*buffer), SMLoc());
+    module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &ctx);
+    if (!module)
+      return 1;
+  } else {
+    kiln::KerasImportResult imported;
+    if (!kiln::importKerasFile(inputFile, kerasWeights, ctx, module, imported)) {
+      errs() << "kiln compile: " << imported.error << "\n";
+      return 1;
+    }
   }
-  sourceMgr.AddNewSourceBuffer(std::move(*buffer), SMLoc());
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &ctx);
-  if (!module)
-    return 1;
 
   kiln::CompileOptions options;
   options.name = name;
@@ -189,6 +219,25 @@ std::string shapeText(ArrayRef<int64_t> dims) {
   for (auto [i, d] : llvm::enumerate(dims))
     s += (i ? ", " : "") + (d < 0 ? std::string("batch") : std::to_string(d));
   return s + "]";
+}
+
+int runSummary() {
+  mlir::DialectRegistry registry;
+  kiln::registerAllDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  kiln::KerasImportResult imported;
+  if (!kiln::importKerasFile(summaryFile, summaryWeights, ctx, module,
+                             imported)) {
+    errs() << "kiln summary: " << imported.error << "\n";
+    return 1;
+  }
+  outs() << "File: " << summaryFile << " (" << imported.format
+         << (imported.kerasVersion.empty() ? std::string()
+                                           : ", Keras " + imported.kerasVersion)
+         << ")\n"
+         << imported.summary;
+  return 0;
 }
 
 int runRun() {
@@ -327,6 +376,9 @@ int main(int argc, char **argv) {
     return runCompile(argv[0]);
   if (runCmd)
     return runRun();
-  errs() << "kiln: expected a subcommand (compile, run); see kiln --help\n";
+  if (summaryCmd)
+    return runSummary();
+  errs() << "kiln: expected a subcommand (compile, run, summary); see kiln "
+            "--help\n";
   return 1;
 }

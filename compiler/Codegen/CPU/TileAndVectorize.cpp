@@ -13,6 +13,7 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/AffineExprVisitor.h"
+#include "llvm/ADT/DenseSet.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
@@ -29,13 +30,21 @@ namespace {
 /// producer chain and is tiled, pulling its producers in.
 bool isTileable(linalg::LinalgOp op);
 
+/// Whether `op` is fused into its consumer's tile loop rather than tiled on
+/// its own: an all-parallel op with one use, by a linalg op. Fusing only
+/// these keeps the recomputation in each tile bounded (a reduction or a
+/// value used twice would be recomputed per tile, and a chain through an
+/// unrolled recurrence would pull in the whole history).
+bool isFusedIntoConsumer(linalg::LinalgOp op) {
+  return op.getNumReductionLoops() == 0 && op->hasOneUse() &&
+         isa<linalg::LinalgOp>(*op->user_begin()) && isTileable(op);
+}
+
+/// Whether `op` ends a fusion group and is tiled, pulling its fusable
+/// producers in.
 bool isRoot(linalg::LinalgOp op) {
-  if (!op.hasPureTensorSemantics() || !isTileable(op))
-    return false;
-  for (Operation *user : op->getUsers())
-    if (isa<linalg::LinalgOp>(user))
-      return false;
-  return true;
+  return op.hasPureTensorSemantics() && isTileable(op) &&
+         !isFusedIntoConsumer(op);
 }
 
 /// Tile sizes for `op`: 1 on outer parallel loops, `width` (or the whole
@@ -142,10 +151,15 @@ struct TileAndVectorizePass
     func::FuncOp func = getOperation();
     IRRewriter rewriter(&getContext());
 
+    // Decide fusion on the IR as it is: once tiling starts, a producer's
+    // use moves into loop init values and the user test no longer applies.
     SmallVector<linalg::LinalgOp> roots;
+    llvm::DenseSet<Operation *> fusable;
     func.walk([&](linalg::LinalgOp op) {
       if (isRoot(op))
         roots.push_back(op);
+      else if (isFusedIntoConsumer(op))
+        fusable.insert(op);
     });
 
     // Tile each root and fuse its producers; remember the tiled ops and
@@ -159,12 +173,13 @@ struct TileAndVectorizePass
       tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
       scf::SCFTileAndFuseOptions options;
       options.setTilingOptions(tiling);
-      // Only fuse producers whose slices tiling computes correctly.
+      // Only fuse what isFusedIntoConsumer allows; other producers are
+      // roots of their own.
       options.setFusionControlFn(
-          [](tensor::ExtractSliceOp, OpResult producer, bool)
+          [&fusable](tensor::ExtractSliceOp, OpResult producer, bool)
               -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-            auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
-            if (linalgOp && !isTileable(linalgOp))
+            Operation *owner = producer.getOwner();
+            if (isa<linalg::LinalgOp>(owner) && !fusable.contains(owner))
               return std::nullopt;
             return scf::SCFTileAndFuseOptions::ControlFnResult{};
           });

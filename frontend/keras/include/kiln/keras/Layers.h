@@ -229,8 +229,10 @@ private:
 
 class GlobalPooling : public Layer {
 public:
+  /// With `channelsFirst` the input is `[batch, channels, spatial...]`
+  /// (Keras data_format='channels_first') and the trailing axes are pooled.
   GlobalPooling(bool max, int rank, bool keepDims = false,
-                std::string name = "");
+                std::string name = "", bool channelsFirst = false);
   std::vector<Shape> computeOutputShapes(const std::vector<Shape> &in) override;
   std::vector<mlir::Value> call(CallContext &ctx,
                                 const std::vector<mlir::Value> &in) override;
@@ -239,6 +241,7 @@ private:
   bool max_;
   int rank_;
   bool keepDims_;
+  bool channelsFirst_;
 };
 
 /// ZeroPadding1D/2D (pads (low, high) per spatial dimension).

@@ -1,0 +1,54 @@
+//===- kiln/keras/Import.h - Keras model files to models --------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_KERAS_IMPORT_H
+#define KILN_KERAS_IMPORT_H
+
+#include "kiln/keras/Core.h"
+
+#include <memory>
+#include <string>
+
+namespace kiln {
+
+/// A model read from a Keras file.
+struct LoadedKerasModel {
+  std::shared_ptr<Model> model;
+  std::string format;       ///< "keras-zip", "legacy-h5", "keras2-json", ...
+  std::string kerasVersion; ///< "" when the file does not say
+  int kerasMajor = 0;
+  bool hasWeights = false;
+  std::string trainingJson; ///< training_config / compile_config, may be ""
+};
+
+/// Reads any Keras model file (`.keras`, full `.h5`, `to_json` JSON, with
+/// `weightsPath` naming a separate `.h5`/`.weights.h5` for a JSON config)
+/// into a Model holding the file's weights. Throws kiln::Error naming the
+/// file and, for unsupported content, the layer and its class.
+LoadedKerasModel loadKerasModel(const std::string &path,
+                                const std::string &weightsPath = "");
+
+/// What a tool built without exceptions gets from a Keras file.
+struct KerasImportResult {
+  std::string summary;     ///< the model.summary() table
+  std::string kerasVersion;
+  std::string format;
+  std::string trainingJson;
+  std::string error;       ///< set on failure
+};
+
+/// Non-throwing import for tools built without exceptions: reads the file,
+/// fills `module` with the kiln IR (model name `name`, or the model's own
+/// when empty) and `result` with the summary; on failure returns false with
+/// `result.error` set.
+bool importKerasFile(const std::string &path, const std::string &weightsPath,
+                     mlir::MLIRContext &ctx,
+                     mlir::OwningOpRef<mlir::ModuleOp> &module,
+                     KerasImportResult &result);
+
+} // namespace kiln
+
+#endif // KILN_KERAS_IMPORT_H
