@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "kiln/keras/MoreLayers.h"
+#include "KerasTestSupport.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -31,6 +32,8 @@ using namespace kiln;
 
 namespace {
 
+using kiln::test::run;
+
 using Vec = std::vector<double>;
 
 /// Relative L2 error allowed against the float64 reference. Recurrences
@@ -40,54 +43,6 @@ constexpr double kTolerance = 1e-5;
 //===----------------------------------------------------------------------===//
 // Running a generated library (as in KerasApiTest.cpp)
 //===----------------------------------------------------------------------===//
-
-/// Compiles `model` and runs it on `inputs` (float32) for `batch` examples.
-std::vector<std::vector<float>> run(const Model &model, int64_t batch,
-                                    const std::vector<std::vector<float>> &inputs) {
-  llvm::SmallString<128> dir;
-  llvm::sys::fs::createUniqueDirectory("kiln-keras-test", dir);
-  std::string name = "m" + std::to_string(std::random_device{}() % 1000000);
-  model.exportLibrary(name, std::string(dir));
-  llvm::SmallString<128> lib(dir);
-  llvm::sys::path::append(lib, "lib" + name + ".so");
-  void *h = dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
-  EXPECT_NE(h, nullptr) << dlerror();
-  using CreateFn = int (*)(void **);
-  using PredictFn = int (*)(void *, int64_t, const void *const *,
-                            const size_t *, void *const *, const size_t *);
-  auto create = reinterpret_cast<CreateFn>(dlsym(h, (name + "_create").c_str()));
-  auto predict = reinterpret_cast<PredictFn>(
-      dlsym(h, (name + "_predict_arrays").c_str()));
-  auto destroy = reinterpret_cast<void (*)(void *)>(
-      dlsym(h, (name + "_destroy").c_str()));
-  void *instance = nullptr;
-  EXPECT_EQ(create(&instance), 0);
-  std::vector<const void *> ins;
-  std::vector<size_t> inCounts;
-  for (const auto &v : inputs) {
-    ins.push_back(v.data());
-    inCounts.push_back(v.size());
-  }
-  std::vector<std::vector<float>> outs;
-  std::vector<void *> outPtrs;
-  std::vector<size_t> outCounts;
-  for (const Tensor &t : model.outputs()) {
-    size_t n = batch;
-    for (size_t i = 1; i < t.shape().size(); ++i)
-      n *= t.shape()[i];
-    outs.emplace_back(n);
-    outCounts.push_back(n);
-  }
-  for (auto &o : outs)
-    outPtrs.push_back(o.data());
-  EXPECT_EQ(predict(instance, batch, ins.data(), inCounts.data(),
-                    outPtrs.data(), outCounts.data()),
-            0);
-  destroy(instance);
-  dlclose(h);
-  llvm::sys::fs::remove_directories(dir);
-  return outs;
-}
 
 std::vector<float> randomInput(size_t n, unsigned seed) {
   std::mt19937 rng(seed);
