@@ -50,4 +50,28 @@ def TileAndVectorizePass : Pass<"kiln-cpu-tile-and-vectorize", "mlir::func::Func
   ];
 }
 
+def ResolveDimsPass : Pass<"kiln-resolve-dims", "mlir::func::FuncOp"> {
+  let summary = "Rewrite every dynamic size in terms of the function's arguments";
+  let description = [{
+    Folds `tensor.dim` of loop results (tile loops preserve the shape of
+    their destination), of linalg and tensor ops (by reifying their result
+    shapes) and of `tensor.empty` to the sizes they come from, repeatedly,
+    so that each dynamic size — the batch, in practice — is one SSA value
+    of the form `tensor.dim %arg, i`. Bufferization's subset analysis
+    compares slice offsets and sizes; with one value per size it compares
+    them syntactically, where otherwise it would prove them equal with
+    Presburger arithmetic through every earlier loop (quadratic in the
+    depth of the model: minutes for an EfficientNet).
+
+    ```mlir
+    // Before:
+    %r = scf.for ... iter_args(%acc = %e) -> (tensor<?x8xf32>) { ... }
+    %n = tensor.dim %r, %c0 : tensor<?x8xf32>
+    // After:
+    %n = tensor.dim %arg0, %c0 : tensor<?x8xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

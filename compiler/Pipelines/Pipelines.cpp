@@ -21,17 +21,25 @@ static const char *const kKilnStage =
     "canonicalize,cse,func.func(kiln-infer-shapes),canonicalize";
 
 /// kiln -> linalg on tensors, with elementwise fusion, then tiling with
-/// producer fusion and vectorization.
+/// producer fusion and vectorization. Tiling sizes each loop from its
+/// operand (`tensor.dim` of the previous loop's result); resolving those
+/// dims back to the function's arguments leaves one SSA value per dynamic
+/// size. Without it, bufferization's subset analysis must prove sizes equal
+/// through every earlier loop, which is quadratic in the depth of the model
+/// (minutes for an EfficientNet).
 static const char *const kLinalgStage =
-    "kiln-convert-to-linalg,canonicalize,cse,"
+    "kiln-convert-to-linalg,func.func(kiln-convert-scan-to-scf),"
+    "canonicalize,cse,"
     "linalg-fuse-elementwise-ops,canonicalize,cse,"
-    "func.func(kiln-cpu-tile-and-vectorize),canonicalize,cse";
+    "func.func(kiln-cpu-tile-and-vectorize),canonicalize,cse,"
+    "func.func(kiln-resolve-dims),canonicalize,cse";
 
 /// Bufferization across function boundaries with identity layouts, then
 /// ownership-based deallocation, which also makes every returned buffer
 /// owned by the caller (the runtime frees results after copying them).
 static const char *const kBufferizeStage =
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{allow-return-allocs-from-loops "
+    "bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "func.func(ownership-based-buffer-deallocation),canonicalize,"
     "buffer-deallocation-simplification,bufferization-lower-deallocations,"

@@ -9,7 +9,7 @@
 
 #include "compiler/Conversion/KilnToLinalg/KilnToLinalg.h"
 #include "compiler/Conversion/Passes.h"
-#include "dialects/kiln/IR/KilnDialect.h"
+#include "dialects/kiln/IR/KilnOps.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -43,6 +43,9 @@ struct ConvertKilnToLinalgPass
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<KilnDialect>();
+    // The scan stays, with its body converted; kiln-convert-scan-to-scf
+    // turns it into a loop next.
+    target.addLegalOp<ScanOp, YieldOp>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
                            func::FuncDialect>();

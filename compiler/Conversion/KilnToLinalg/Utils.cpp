@@ -208,19 +208,32 @@ Value reshapeTo(OpBuilder &b, Location loc, Value value,
     return flat.getType() == type
                ? flat
                : tensor::CastOp::create(b, loc, type, flat).getResult();
-  // The output sizes: static ones as given, the dynamic one is the total
-  // divided by the product of the others.
-  Value total = dimSize(b, loc, flat, 0);
-  int64_t known = 1;
+  // The output sizes: static ones as given. The dynamic one is the input's
+  // dynamic size itself when the static sizes on both sides multiply to the
+  // same (a batch dimension carried through): later passes then see one
+  // SSA value for the batch, not a quotient they would have to prove equal
+  // to it. Otherwise it is the total divided by the product of the others.
+  int64_t known = 1, knownFrom = 1;
   for (int64_t d : type.getShape())
     if (!ShapedType::isDynamic(d))
       known *= d;
+  for (int64_t d : from.getShape())
+    if (!ShapedType::isDynamic(d))
+      knownFrom *= d;
+  auto fromDynamic = llvm::find_if(from.getShape(), ShapedType::isDynamic);
+  bool carried = from.getNumDynamicDims() == 1 && known == knownFrom;
   SmallVector<OpFoldResult> outputShape;
   for (int64_t d : type.getShape()) {
     if (!ShapedType::isDynamic(d)) {
       outputShape.push_back(b.getIndexAttr(d));
       continue;
     }
+    if (carried) {
+      outputShape.push_back(dimSize(
+          b, loc, value, fromDynamic - from.getShape().begin()));
+      continue;
+    }
+    Value total = dimSize(b, loc, flat, 0);
     Value k = arith::ConstantIndexOp::create(b, loc, known);
     outputShape.push_back(
         arith::DivUIOp::create(b, loc, total, k).getResult());

@@ -15,5 +15,6 @@ include "dialects/kiln/IR/KilnNNOps.td"
 include "dialects/kiln/IR/KilnReductionOps.td"
 include "dialects/kiln/IR/KilnShapeOps.td"
 include "dialects/kiln/IR/KilnLossOps.td"
+include "dialects/kiln/IR/KilnControlFlowOps.td"
 
 #endif // KILN_OPS_TD
