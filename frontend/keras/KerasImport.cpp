@@ -380,7 +380,7 @@ const std::map<std::string, Factory> &factories() {
           axes.empty() ? -1 : axes[0], mean, var, c.flag("invert", false),
           c.name);
     };
-    // Recurrent layers (unrolled over known timesteps).
+    // Recurrent layers (a kiln.scan over time).
     auto recurrent = [](layers::Recurrent::Cell cell) {
       return [cell](const Config &c, int major) -> std::shared_ptr<Layer> {
         RecurrentOptions o;

@@ -2,10 +2,9 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// The kiln dialect has no loop, so a recurrent layer unrolls its cell over
-// the static number of timesteps: one batched matmul projects every
-// timestep's input at once, then each step slices its projection, adds the
-// recurrent matmul and applies the gates. Masks from a Masking layer travel
+// A recurrent layer is one kiln.scan over time: one batched matmul projects
+// every timestep's input at once, then the scan's body adds the recurrent
+// matmul to its step of the projection and applies the gates. Masks from a Masking layer travel
 // as a tagged kiln.select (see kerasMaskOf in Emit.h); masked steps keep the
 // previous state, as Keras's backend `rnn` does.
 //
@@ -61,10 +60,6 @@ void checkSequence(const Layer &layer, const Shape &s) {
   if (s.size() != 3)
     layer.fail("expects an input of rank 3 ([batch, timesteps, features]), "
                "got " + formatShape(s));
-  if (s[1] < 0)
-    layer.fail("needs a known number of timesteps (the kiln dialect has no "
-               "loop, so the recurrence is unrolled), got input " +
-               formatShape(s));
   if (s[1] == 0)
     layer.fail("needs at least one timestep, got input " + formatShape(s));
   if (s[2] < 0)
@@ -172,7 +167,7 @@ std::vector<Value> Recurrent::call(CallContext &ctx,
   OpBuilder &b = ctx.builder();
   Location loc = ctx.loc();
   Value x = in[0];
-  int64_t steps = tensorType(x).getDimSize(1), u = units_, g = gates() * u;
+  int64_t u = units_, g = gates() * u;
   Type elt = tensorType(x).getElementType();
   const Activation &act = options_.activation;
   const Activation &gateAct = options_.recurrentActivation;
@@ -209,13 +204,23 @@ std::vector<Value> Recurrent::call(CallContext &ctx,
     mask = Value();
   Value zero = scalar(b, loc, elt, 0.0), one = scalar(b, loc, elt, 1.0);
   // The zero initial state, [batch, units] (the batch may be dynamic).
-  Value h = BroadcastToOp::create(b, loc, zero, timestep(b, loc, xw, 0),
-                                  ArrayRef<int64_t>{-1, u});
-  Value c = h;
-  std::vector<Value> outputs;
-  for (int64_t s = 0; s < steps; ++s) {
-    int64_t t = options_.goBackwards ? steps - 1 - s : s;
-    Value xt = timestep(b, loc, xw, t);
+  Value h0 = BroadcastToOp::create(b, loc, zero, timestep(b, loc, xw, 0),
+                                   ArrayRef<int64_t>{-1, u});
+  bool lstm = cell_ == Cell::LSTM;
+  SmallVector<Value> inits{h0};
+  if (lstm)
+    inits.push_back(h0);
+  SmallVector<Value> sequences{xw};
+  if (mask)
+    sequences.push_back(mask);
+  bool sequencesOut = options_.returnSequences;
+
+  // One step of the cell: carries (h[, c]), slices (x_t[, mask_t]) ->
+  // new carries, then the step's output when the sequence is returned.
+  auto step = [&](OpBuilder &, Location, ValueRange carries,
+                  ValueRange slices) -> SmallVector<Value> {
+    Value h = carries[0], c = lstm ? carries[1] : Value();
+    Value xt = slices[0];
     Value hNew, cNew;
     switch (cell_) {
     case Cell::SimpleRNN:
@@ -250,29 +255,36 @@ std::vector<Value> Recurrent::call(CallContext &ctx,
       break;
     }
     }
-    if (!mask) {
-      h = hNew;
-      c = cNew;
-      outputs.push_back(h);
-      continue;
+    Value output = hNew;
+    if (mask) {
+      // A masked step keeps the state; its output is the previous output
+      // (which is the state) or zeros.
+      Value m = slices[1];
+      Value hKept = SelectOp::create(b, loc, m, hNew, h);
+      if (cNew)
+        cNew = SelectOp::create(b, loc, m, cNew, c);
+      output = options_.zeroOutputForMask
+                   ? Value(SelectOp::create(b, loc, m, hNew, zero))
+                   : hKept;
+      hNew = hKept;
     }
-    // A masked step keeps the state; its output is the previous output
-    // (which is the state) or zeros.
-    Value m = timestep(b, loc, mask, t);
-    h = SelectOp::create(b, loc, m, hNew, h);
-    if (cNew)
-      c = SelectOp::create(b, loc, m, cNew, c);
-    outputs.push_back(options_.zeroOutputForMask
-                          ? Value(SelectOp::create(b, loc, m, hNew, zero))
-                          : h);
-  }
-  if (!options_.returnSequences)
-    return {outputs.back()};
-  std::vector<Value> stacked;
-  for (Value o : outputs)
-    stacked.push_back(reshape(b, loc, o, {-1, 1, u}));
-  Value seq = ConcatOp::create(b, loc, ValueRange(stacked),
-                               b.getI64IntegerAttr(1));
+    SmallVector<Value> yielded{hNew};
+    if (lstm)
+      yielded.push_back(cNew);
+    if (sequencesOut)
+      yielded.push_back(output);
+    return yielded;
+  };
+  // go_backwards runs the steps from the end; the scan stores each output
+  // at its step's position.
+  auto scan = ScanOp::create(b, loc, inits, sequences, /*axis=*/1,
+                             options_.goBackwards, step);
+  if (!sequencesOut)
+    return {scan.getFinalCarries().front()};
+  Value seq = scan.getStackedOutputs().front();
+  // Keras returns a backward layer's sequence in processing order.
+  if (options_.goBackwards)
+    seq = reverseTime(b, loc, seq);
   // Keras passes the input mask on with the sequence.
   return {mask ? withKerasMask(b, loc, seq, mask) : seq};
 }
@@ -350,7 +362,8 @@ std::vector<Value> Bidirectional::call(CallContext &ctx,
   Value y = forward_->call(fctx, in).front();
   Value yRev = backward_->call(bctx, in).front();
   bool sequences = forward_->options().returnSequences;
-  // The backward half emits its sequence in processing order.
+  // The backward half emits its sequence in processing order; reversing it
+  // back folds away with the reversal inside it.
   if (sequences)
     yRev = reverseTime(b, loc, yRev);
   if (mergeMode_ == "none")

@@ -295,6 +295,56 @@ OpFoldResult SliceOp::fold(FoldAdaptor) {
   return {};
 }
 
+/// The indices of a gather along an axis of static size `size`, when they
+/// are a constant vector, negative ones counted from the end.
+static std::optional<SmallVector<int64_t>> constantIndices(Value indices,
+                                                           int64_t size) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(indices, m_Constant(&attr)) ||
+      cast<ShapedType>(attr.getType()).getRank() != 1)
+    return std::nullopt;
+  SmallVector<int64_t> result;
+  for (const APInt &v : attr.getValues<APInt>()) {
+    int64_t i = v.getSExtValue();
+    result.push_back(i < 0 ? i + size : i);
+  }
+  return result;
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor) {
+  // Gathers that compose to the identity (a reversal reversed, as in a
+  // Bidirectional layer's backward half) return the data.
+  int64_t axis = getAxis();
+  auto dataType = cast<RankedTensorType>(getData().getType());
+  if (axis < 0 || axis >= dataType.getRank() ||
+      dataType.isDynamicDim(axis))
+    return {};
+  int64_t size = dataType.getDimSize(axis);
+  std::optional<SmallVector<int64_t>> outer = constantIndices(getIndices(), size);
+  if (!outer || static_cast<int64_t>(outer->size()) != size)
+    return {};
+  Value source = getData();
+  SmallVector<int64_t> composed = *outer;
+  if (auto inner = source.getDefiningOp<GatherOp>();
+      inner && static_cast<int64_t>(inner.getAxis()) == axis &&
+      !cast<RankedTensorType>(inner.getData().getType()).isDynamicDim(axis)) {
+    int64_t innerSize =
+        cast<RankedTensorType>(inner.getData().getType()).getDimSize(axis);
+    std::optional<SmallVector<int64_t>> first =
+        constantIndices(inner.getIndices(), innerSize);
+    if (first && static_cast<int64_t>(first->size()) == size &&
+        innerSize == size) {
+      for (int64_t &i : composed)
+        i = (i >= 0 && i < size) ? (*first)[i] : -1;
+      source = inner.getData();
+    }
+  }
+  for (auto [i, v] : llvm::enumerate(composed))
+    if (static_cast<int64_t>(i) != v)
+      return {};
+  return sameType(source, getResult()) ? source : Value();
+}
+
 OpFoldResult PadOp::fold(FoldAdaptor) {
   auto isZero = [](int64_t v) { return v == 0; };
   if (llvm::all_of(getLow(), isZero) && llvm::all_of(getHigh(), isZero) &&

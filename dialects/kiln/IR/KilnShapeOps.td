@@ -179,6 +179,7 @@ def Kiln_GatherOp : Kiln_InferOp<"gather"> {
   let results = (outs Kiln_AnyTensor:$result);
   let assemblyFormat =
       "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Kiln_BroadcastToOp : Kiln_InferOp<"broadcast_to"> {

@@ -13,8 +13,8 @@
 //   Tensor x = Input({10, 8});
 //   Tensor h = Bidirectional(LSTM(16, seq))(x);
 //
-// The kiln dialect has no loop: recurrent layers unroll over the (static)
-// number of timesteps when they emit IR.
+// Recurrent layers emit one kiln.scan over the timesteps, which the
+// compiler turns into a loop.
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,8 +54,8 @@ struct RecurrentOptions {
   Initializer biasInitializer = "zeros";
 };
 
-/// SimpleRNN, LSTM and GRU over `[batch, timesteps, features]`, unrolled
-/// over the timesteps (which must be known).
+/// SimpleRNN, LSTM and GRU over `[batch, timesteps, features]`, as one
+/// kiln.scan over the timesteps.
 ///
 /// Weights (Keras order): `kernel (features, g*units)`, `recurrent_kernel
 /// (units, g*units)`, `bias` with g = 1 (SimpleRNN), 4 (LSTM: gate blocks
