@@ -173,15 +173,18 @@ struct TileAndVectorizePass
       tiling.setTileSizes(getAsIndexOpFoldResult(&getContext(), sizes));
       scf::SCFTileAndFuseOptions options;
       options.setTilingOptions(tiling);
-      // Only fuse what isFusedIntoConsumer allows; other producers are
-      // roots of their own.
+      // Only fuse what isFusedIntoConsumer allows, and the padding of a
+      // convolution's input; other producers are roots of their own. In
+      // particular a root tiled earlier is an scf.for by now: fusing
+      // through it would clone its whole loop nest into each tile, and
+      // again for every later consumer (memory grows without bound).
       options.setFusionControlFn(
           [&fusable](tensor::ExtractSliceOp, OpResult producer, bool)
               -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
             Operation *owner = producer.getOwner();
-            if (isa<linalg::LinalgOp>(owner) && !fusable.contains(owner))
-              return std::nullopt;
-            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+            if (fusable.contains(owner) || isa<tensor::PadOp>(owner))
+              return scf::SCFTileAndFuseOptions::ControlFnResult{};
+            return std::nullopt;
           });
       rewriter.setInsertionPoint(root);
       FailureOr<scf::SCFTileAndFuseResult> result =
