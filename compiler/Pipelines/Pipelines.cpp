@@ -47,11 +47,15 @@ static const char *const kBufferizeStage =
 
 /// Loops and the LLVM dialect. expand-strided-metadata creates affine.apply,
 /// so it runs before lower-affine; math-to-libm scalarizes vector math with
-/// vector ops, so it runs before vector-to-llvm. Public functions get C interface wrappers
-/// (`_mlir_ciface_*`), which the model wrapper calls.
+/// vector ops, so it runs before vector-to-llvm. convert-vector-to-scf
+/// unrolls n-D transfers into 1-D ones: without full-unroll it stages them
+/// through a memref.alloca placed inside the tile loop, and the stack grows
+/// by one vector per iteration (an EfficientNet at batch 3 overflowed 8 MB).
+/// Public functions get C interface wrappers (`_mlir_ciface_*`), which the
+/// model wrapper calls.
 static const char *const kLLVMStage =
     "func.func(convert-linalg-to-loops,lower-vector-mask,"
-    "lower-vector-multi-reduction),convert-vector-to-scf,"
+    "lower-vector-multi-reduction),convert-vector-to-scf{full-unroll=true},"
     "expand-strided-metadata,lower-affine,convert-scf-to-cf,"
     "convert-math-to-llvm,convert-math-to-libm,convert-vector-to-llvm,"
     "finalize-memref-to-llvm,convert-arith-to-llvm,convert-index-to-llvm,"

@@ -251,7 +251,12 @@ int runRun() {
     if (StringRef(name).starts_with("lib"))
       name = name.substr(3);
   }
-  void *lib = dlopen(runLibrary.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // A bare file name would make dlopen search the system's library path
+  // (`libm.so` is the C math library): the argument is a path.
+  std::string path = runLibrary;
+  if (path.find('/') == std::string::npos)
+    path = "./" + path;
+  void *lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib)
     return fail(Twine("cannot load '") + runLibrary + "': " + dlerror());
   auto sym = [&](const char *suffix) { return dlsym(lib, (name + suffix).c_str()); };

@@ -156,7 +156,7 @@ LogicalResult ScanLowering::run() {
              << output.getType()
              << " before the loop: its dynamic sizes must come from a carry, "
                 "a sequence or a value defined above the scan";
-    sizes->insert(sizes->begin() + axis, OpFoldResult(length));
+    sizes->insert(sizes->begin() + axis, getAsOpFoldResult(length));
     rewriter_.setInsertionPoint(scan_);
     inits.push_back(tensor::EmptyOp::create(
         rewriter_, loc, *sizes,

@@ -1051,3 +1051,98 @@ func.func @reshape_too_many_elements(%x: tensor<2x3xf32>) -> tensor<?x?x?x?xf32>
   %0 = kiln.reshape %x {shape = array<i64: 7, 2000000000, 2000000000, 2000000000>} : (tensor<2x3xf32>) -> tensor<?x?x?x?xf32>
   return %0 : tensor<?x?x?x?xf32>
 }
+
+// -----
+
+func.func @scan_no_sequence(%h0: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.scan' op needs at least one sequence to scan over}}
+  %h = "kiln.scan"(%h0) <{axis = 0 : i64, operandSegmentSizes = array<i32: 1, 0>}> ({
+  ^bb0(%hp: tensor<4xf32>):
+    kiln.yield %hp : tensor<4xf32>
+  }) : (tensor<4xf32>) -> tensor<4xf32>
+  return %h : tensor<4xf32>
+}
+
+// -----
+
+func.func @scan_axis_out_of_range(%h0: tensor<4xf32>, %xs: tensor<3x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.scan' op axis 2 is out of range for sequence #0 of rank 2}}
+  %h = kiln.scan (%h0) over (%xs) axis = 2 : (tensor<4xf32>), (tensor<3x4xf32>) -> (tensor<4xf32>) {
+  ^bb0(%hp: tensor<4xf32>, %x: tensor<4xf32>):
+    kiln.yield %hp : tensor<4xf32>
+  }
+  return %h : tensor<4xf32>
+}
+
+// -----
+
+func.func @scan_lengths_differ(%h0: tensor<4xf32>, %a: tensor<3x4xf32>, %b: tensor<5x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.scan' op sequences differ in length along axis 0: 3 and 5 (sequence #1)}}
+  %h = kiln.scan (%h0) over (%a, %b) axis = 0 : (tensor<4xf32>), (tensor<3x4xf32>, tensor<5x4xf32>) -> (tensor<4xf32>) {
+  ^bb0(%hp: tensor<4xf32>, %x: tensor<4xf32>, %y: tensor<4xf32>):
+    kiln.yield %hp : tensor<4xf32>
+  }
+  return %h : tensor<4xf32>
+}
+
+// -----
+
+func.func @scan_carry_type(%h0: tensor<4xf32>, %xs: tensor<3x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.scan' op final carry #0 has type 'tensor<5xf32>', incompatible with its initial value 'tensor<4xf32>'}}
+  %h = kiln.scan (%h0) over (%xs) axis = 0 : (tensor<4xf32>), (tensor<3x4xf32>) -> (tensor<5xf32>) {
+  ^bb0(%hp: tensor<4xf32>, %x: tensor<4xf32>):
+    kiln.yield %hp : tensor<4xf32>
+  }
+  return %h : tensor<5xf32>
+}
+
+// -----
+
+func.func @scan_body_arguments(%h0: tensor<4xf32>, %xs: tensor<3x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.scan' op body takes 1 arguments, expected 2 (the carries, then one slice per sequence)}}
+  %h = kiln.scan (%h0) over (%xs) axis = 0 : (tensor<4xf32>), (tensor<3x4xf32>) -> (tensor<4xf32>) {
+  ^bb0(%hp: tensor<4xf32>):
+    kiln.yield %hp : tensor<4xf32>
+  }
+  return %h : tensor<4xf32>
+}
+
+// -----
+
+func.func @scan_slice_type(%h0: tensor<4xf32>, %xs: tensor<3x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.scan' op body argument #1 has type 'tensor<3xf32>', expected the slice of sequence #0, tensor<4xf32>}}
+  %h = kiln.scan (%h0) over (%xs) axis = 0 : (tensor<4xf32>), (tensor<3x4xf32>) -> (tensor<4xf32>) {
+  ^bb0(%hp: tensor<4xf32>, %x: tensor<3xf32>):
+    kiln.yield %hp : tensor<4xf32>
+  }
+  return %h : tensor<4xf32>
+}
+
+// -----
+
+func.func @scan_yield_count(%h0: tensor<4xf32>, %xs: tensor<3x4xf32>) -> tensor<4xf32> {
+  %h = kiln.scan (%h0) over (%xs) axis = 0 : (tensor<4xf32>), (tensor<3x4xf32>) -> (tensor<4xf32>) {
+  ^bb0(%hp: tensor<4xf32>, %x: tensor<4xf32>):
+    // expected-error @+1 {{'kiln.yield' op yields 2 values, but the scan has 1 results}}
+    kiln.yield %hp, %x : tensor<4xf32>, tensor<4xf32>
+  }
+  return %h : tensor<4xf32>
+}
+
+// -----
+
+func.func @scan_stacked_type(%h0: tensor<4xf32>, %xs: tensor<3x4xf32>) -> tensor<3x5xf32> {
+  %h, %s = kiln.scan (%h0) over (%xs) axis = 0 : (tensor<4xf32>), (tensor<3x4xf32>) -> (tensor<4xf32>, tensor<3x5xf32>) {
+  ^bb0(%hp: tensor<4xf32>, %x: tensor<4xf32>):
+    // expected-error @+1 {{'kiln.yield' op output #0 has type 'tensor<4xf32>', which stacked along axis 0 does not give the result type 'tensor<3x5xf32>'}}
+    kiln.yield %hp, %x : tensor<4xf32>, tensor<4xf32>
+  }
+  return %s : tensor<3x5xf32>
+}
+
+// -----
+
+func.func @yield_outside_scan(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.yield' op expects parent op 'kiln.scan'}}
+  kiln.yield %x : tensor<4xf32>
+}

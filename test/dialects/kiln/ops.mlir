@@ -802,3 +802,19 @@ func.func @sigmoid_cross_entropy(%l: tensor<?x1xf32>, %y: tensor<?x1xf32>) {
   %0 = kiln.sigmoid_cross_entropy %l, %y : (tensor<?x1xf32>, tensor<?x1xf32>) -> tensor<?x1xf32>
   return
 }
+
+// -----
+
+// CHECK-LABEL: func.func @scan
+// CHECK: %{{.+}}:2 = kiln.scan(%{{.+}}) over(%{{.+}}) axis = 1 reverse : (tensor<?x8xf32>), (tensor<?x5x8xf32>) -> (tensor<?x8xf32>, tensor<?x5x8xf32>) {
+// CHECK: ^bb0(%[[H:.+]]: tensor<?x8xf32>, %[[X:.+]]: tensor<?x8xf32>):
+// CHECK: kiln.yield %{{.+}}, %{{.+}} : tensor<?x8xf32>, tensor<?x8xf32>
+func.func @scan(%h0: tensor<?x8xf32>, %xs: tensor<?x5x8xf32>) -> (tensor<?x8xf32>, tensor<?x5x8xf32>) {
+  %h, %seq = kiln.scan (%h0) over (%xs) axis = 1 reverse
+      : (tensor<?x8xf32>), (tensor<?x5x8xf32>) -> (tensor<?x8xf32>, tensor<?x5x8xf32>) {
+  ^bb0(%hp: tensor<?x8xf32>, %x: tensor<?x8xf32>):
+    %s = kiln.add %hp, %x : (tensor<?x8xf32>, tensor<?x8xf32>) -> tensor<?x8xf32>
+    kiln.yield %s, %s : tensor<?x8xf32>, tensor<?x8xf32>
+  }
+  return %h, %seq : tensor<?x8xf32>, tensor<?x5x8xf32>
+}

@@ -7,10 +7,11 @@ the model in float64 NumPy, and compares with Kiln's output.
   keras_reference.py FILE --input x.npy [--input ...] --kiln y.npy [--kiln ...]
                      [--rtol 1e-4]
 
-Supported: the layers Kiln supports for inference (Dense, Conv1D/2D,
+Supported: Dense, Conv1D/2D, depthwise and separable convolutions,
 pooling, BatchNormalization, LayerNormalization, activations, merges,
-reshaping, Embedding, padding/cropping, Rescaling, Normalization,
-UpSampling, TFOpLambda add); others exit with status 2 ("unsupported").
+reshaping, Embedding (with mask_zero), Masking, SimpleRNN/LSTM/GRU (with
+masks), MultiHeadAttention, padding/cropping, Rescaling, UpSampling,
+TFOpLambda add; others exit with status 2 ("unsupported").
 """
 import argparse
 import io
@@ -198,8 +199,91 @@ def ints(v, n):
     return list(v)
 
 
-def run_layer(cls, c, ins, W, major):
+def rnn(cls, c, x, W, major, mask):
+    """SimpleRNN/LSTM/GRU as Keras runs them: masked steps keep the state and
+    repeat the previous output."""
+    units = c["units"]
+    a = lambda v: act(c.get("activation", "tanh"), v, major)
+    ra = lambda v: act(c.get("recurrent_activation", "sigmoid"), v, major)
+    kernel, rec = W[0], W[1]
+    use_bias = c.get("use_bias", True)
+    reset_after = cls == "GRU" and c.get("reset_after", major >= 3 or len(W) > 2 and W[2].ndim == 2)
+    if use_bias and reset_after:
+        bias, rbias = W[2][0], W[2][1]
+    else:
+        bias, rbias = (W[2] if use_bias else 0.0), 0.0
+    B, T = x.shape[0], x.shape[1]
+    h = np.zeros((B, units)); cst = np.zeros((B, units))
+    out = np.zeros((B, units)); outs = []
+    steps = range(T - 1, -1, -1) if c.get("go_backwards", False) else range(T)
+    for t in steps:
+        xt = x[:, t] @ kernel + bias
+        if cls == "SimpleRNN":
+            hn = a(xt + h @ rec); cn = cst
+        elif cls == "LSTM":
+            z = xt + h @ rec
+            i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
+            cn = ra(f) * cst + ra(i) * a(g); hn = ra(o) * a(cn)
+        elif cls == "GRU":
+            u = units
+            if reset_after:
+                r_ = h @ rec + rbias
+                z = ra(xt[:, :u] + r_[:, :u]); r = ra(xt[:, u:2 * u] + r_[:, u:2 * u])
+                hh = a(xt[:, 2 * u:] + r * r_[:, 2 * u:])
+            else:
+                z = ra(xt[:, :u] + h @ rec[:, :u]); r = ra(xt[:, u:2 * u] + h @ rec[:, u:2 * u])
+                hh = a(xt[:, 2 * u:] + (r * h) @ rec[:, 2 * u:])
+            hn = z * h + (1 - z) * hh; cn = cst
+        else:
+            raise Unsupported(cls)
+        if mask is not None:
+            m = mask[:, t][:, None]
+            h = np.where(m, hn, h); cst = np.where(m, cn, cst); out = np.where(m, hn, out)
+        else:
+            h, cst, out = hn, cn, hn
+        outs.append(out)
+    if not c.get("return_sequences", False):
+        return out
+    return np.stack(outs, axis=1)
+
+
+def mha(c, ins, W):
+    """MultiHeadAttention(query, value[, key]) without attention masks."""
+    q_in = ins[0]; v_in = ins[1] if len(ins) > 1 else ins[0]; k_in = ins[2] if len(ins) > 2 else v_in
+    use_bias = c.get("use_bias", True)
+    it = iter(W)
+    def dense(x, eq):
+        k = next(it); b = next(it) if use_bias else 0.0
+        return np.einsum(eq, x, k) + b
+    q = dense(q_in, "btd,dhk->bthk"); k = dense(k_in, "bsd,dhk->bshk"); v = dense(v_in, "bsd,dhk->bshk")
+    q = q / math.sqrt(c["key_dim"])
+    scores = np.einsum("bshk,bthk->bhts", k, q)
+    e = np.exp(scores - scores.max(-1, keepdims=True)); p = e / e.sum(-1, keepdims=True)
+    o = np.einsum("bhts,bshk->bthk", p, v)
+    return dense(o, "bthk,hke->bte")
+
+
+def run_layer(cls, c, ins, W, major, mask=None):
     x = ins[0]
+    if cls in ("SimpleRNN", "LSTM", "GRU"):
+        return rnn(cls, c, x, W, major, mask)
+    if cls == "MultiHeadAttention":
+        return mha(c, ins, W)
+    if cls == "Masking":
+        return np.where(np.any(x != mask_value(c), -1, keepdims=True), x, 0.0)
+    if cls in ("DepthwiseConv2D", "SeparableConv2D"):
+        dw = W[0]; kh, kw, cin, m = dw.shape
+        st = ints(c.get("strides", 1), 2); dil = ints(c.get("dilation_rate", 1), 2)
+        use_bias = c.get("use_bias", True)
+        y = conv(x, dw.reshape(kh, kw, 1, cin * m), W[1] if use_bias and cls == "DepthwiseConv2D" else None,
+                 st, c.get("padding", "valid"), dil, cin)
+        if cls == "SeparableConv2D":
+            y = conv(y, W[1], W[2] if use_bias else None, [1, 1], "valid", [1, 1])
+        return act(c.get("activation"), y, major)
+    if cls == "Cropping2D":
+        p = c.get("cropping", ((0, 0), (0, 0)))
+        p = [[p, p], [p, p]] if isinstance(p, int) else [list(q) if isinstance(q, list) else [q, q] for q in p]
+        return x[:, p[0][0]:x.shape[1] - p[0][1], p[1][0]:x.shape[2] - p[1][1]]
     if cls == "Dense":
         y = x @ W[0] + (W[1] if c.get("use_bias", True) else 0)
         return act(c.get("activation"), y, major)
@@ -213,8 +297,12 @@ def run_layer(cls, c, ins, W, major):
         size = ints(c.get("pool_size", 2), r)
         st = ints(c.get("strides") or size, r)
         return pool(x, size, st, c.get("padding", "valid"), "max" if "Max" in cls else "avg")
+    if cls == "GlobalAveragePooling1D" and mask is not None and c.get("data_format") != "channels_first":
+        m = mask[..., None].astype(np.float64)
+        y = (x * m).sum(1) / m.sum(1)
+        return y[:, None] if c.get("keepdims", False) else y
     if cls.startswith("Global"):
-        axes = tuple(range(1, x.ndim - 1))
+        axes = tuple(range(2, x.ndim)) if c.get("data_format") == "channels_first" else tuple(range(1, x.ndim - 1))
         y = x.max(axes, keepdims=c.get("keepdims", False)) if "Max" in cls else x.mean(axes, keepdims=c.get("keepdims", False))
         return y
     if cls == "BatchNormalization":
@@ -264,18 +352,48 @@ def run_layer(cls, c, ins, W, major):
     raise Unsupported(cls)
 
 
+def mask_value(c):
+    """Masking's mask_value: a number, or a Keras 3 serialized tensor."""
+    v = c.get("mask_value", 0.0)
+    if isinstance(v, dict):
+        v = np.array(v["config"]["value"], dtype=np.float64).reshape(-1)[0]
+    return float(v)
+
+
+def out_mask(cls, c, ins, masks):
+    """The mask a layer passes on (Keras compute_mask), or None."""
+    if cls == "Masking":
+        return np.any(ins[0] != mask_value(c), -1)
+    if cls == "Embedding":
+        return ins[0] != 0 if c.get("mask_zero", False) else None
+    if cls in ("SimpleRNN", "LSTM", "GRU"):
+        return masks[0] if c.get("return_sequences", False) else None
+    if cls.startswith("Global") or cls in ("Flatten", "Reshape", "MultiHeadAttention"):
+        return None
+    present = [m for m in masks if m is not None]
+    if not present:
+        return None
+    out = present[0]
+    for m in present[1:]:
+        out = out & m
+    return out
+
+
 def evaluate(config, weights, inputs, major):
     cls = config["class_name"]
     cfg = config["config"]
     layers = cfg["layers"] if isinstance(cfg, dict) else cfg
     if cls == "Sequential":
-        x = inputs[0]
+        x, mask = inputs[0], None
         for l in layers:
             if l["class_name"] == "InputLayer": continue
             name = l["config"]["name"]
-            x = run_layer(l["class_name"], l["config"], [x], weights.get(name, []), major)
+            y = run_layer(l["class_name"], l["config"], [x], weights.get(name, []), major, mask)
+            mask = out_mask(l["class_name"], l["config"], [x], [mask])
+            x = y
         return [x]
     values = {}
+    masks = {}
     def ref(r):
         if isinstance(r, dict):
             h = r["config"]["keras_history"]; return (h[0], h[1], h[2])
@@ -285,11 +403,18 @@ def evaluate(config, weights, inputs, major):
         elif isinstance(j, list) and len(j) >= 3 and isinstance(j[0], str) and isinstance(j[1], int): out.append(ref(j))
         elif isinstance(j, list):
             for x in j: refs(x, out)
+    def kwarg_refs(kw, out):
+        # Second operands passed by keyword: TFOpLambda's y, attention's
+        # value and key.
+        if isinstance(kw, dict):
+            for key in ("y", "value", "key"):
+                if kw.get(key) is not None: refs([kw[key]] if isinstance(kw[key], list) and kw[key] and isinstance(kw[key][0], str) else kw[key], out)
     inputs = list(inputs)
     in_names = []
     refs(cfg["input_layers"], in_names)
     for (n, _, _), x in zip(in_names, inputs):
         values[(n, 0, 0)] = x
+        masks[(n, 0, 0)] = None
     for l in layers:
         if l["class_name"] == "InputLayer": continue
         name = l.get("name") or l["config"]["name"]
@@ -297,14 +422,19 @@ def evaluate(config, weights, inputs, major):
             rs = []
             if isinstance(node, dict):
                 refs(node.get("args", []), rs)
+                kwarg_refs(node.get("kwargs", {}), rs)
             elif node and isinstance(node[0], str):
                 rs.append(ref(node))
-                if len(node) > 3 and isinstance(node[3], dict) and node[3].get("y") is not None:
-                    rs.append(ref(node[3]["y"]))
+                if len(node) > 3: kwarg_refs(node[3], rs)
             else:
-                refs(node, rs)
+                for entry in node:
+                    refs([entry], rs)
+                    if isinstance(entry, list) and len(entry) > 3: kwarg_refs(entry[3], rs)
             ins = [values[r] for r in rs]
-            values[(name, k, 0)] = run_layer(l["class_name"], l["config"], ins, weights.get(name, []), major)
+            in_masks = [masks.get(r) for r in rs]
+            values[(name, k, 0)] = run_layer(l["class_name"], l["config"], ins, weights.get(name, []), major,
+                                             in_masks[0] if in_masks else None)
+            masks[(name, k, 0)] = out_mask(l["class_name"], l["config"], ins, in_masks)
     outs = []
     refs(cfg["output_layers"], outs)
     return [values[r] for r in outs]
