@@ -6,6 +6,10 @@ per-layer tests. The numbers are checked later by keras_reference.py.
 
   make_layer_model.py OUT.h5 OUT_INPUT.npy --class Dense --config '{"units": 4}'
                       --input-shape 3,8 [--batch 3] [--int-input MAX] [--seed N]
+                      [--break wrong-shape|missing-weight]
+
+--break writes a broken file for the error tests: the first weight with one
+more row than the layer needs, or the last weight left out.
 """
 import argparse
 import json
@@ -52,6 +56,7 @@ def main():
     ap.add_argument("--batch", type=int, default=3)
     ap.add_argument("--int-input", type=int, default=0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--break", dest="broken", choices=["wrong-shape", "missing-weight"])
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
     in_shape = [int(d) for d in a.input_shape.split(",")]
@@ -70,7 +75,12 @@ def main():
         g.attrs["layer_names"] = [config["name"].encode()]
         lg = g.create_group(config["name"])
         names = []
-        for wname, shape in weight_shapes(a.cls, config, in_shape):
+        shapes = weight_shapes(a.cls, config, in_shape)
+        if a.broken == "wrong-shape":
+            shapes[0] = (shapes[0][0], (shapes[0][1][0] + 1,) + tuple(shapes[0][1][1:]))
+        if a.broken == "missing-weight":
+            shapes = shapes[:-1]
+        for wname, shape in shapes:
             full = f"{config['name']}/{wname}:0"
             data = rng.normal(size=shape).astype(np.float32)
             if wname == "moving_variance":
