@@ -10,6 +10,7 @@
 
 #include "dialects/kiln/IR/KilnDialect.h"
 #include "dialects/kiln/IR/KilnOps.h"
+#include "dialects/kiln/IR/VJP/VJPUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -19,12 +20,15 @@ using namespace kiln;
 
 #include "dialects/kiln/IR/KilnDialect.cpp.inc"
 #include "dialects/kiln/IR/KilnEnums.cpp.inc"
+#include "dialects/kiln/IR/KilnInterfaces.cpp.inc"
 
 void KilnDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "dialects/kiln/IR/KilnOps.cpp.inc"
       >();
+  attachElementwiseVJPs(getContext());
+  attachStructureVJPs(getContext());
 }
 
 Operation *KilnDialect::materializeConstant(OpBuilder &builder,

@@ -22,6 +22,7 @@
 #include "dialects/kiln/IR/ShapeInference.h"
 
 #include "dialects/kiln/IR/KilnEnums.h.inc"
+#include "dialects/kiln/IR/KilnInterfaces.h.inc"
 
 namespace kiln {
 

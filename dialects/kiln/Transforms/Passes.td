@@ -42,4 +42,40 @@ def InferShapesPass : Pass<"kiln-infer-shapes", "mlir::func::FuncOp"> {
   ];
 }
 
+def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
+  let summary = "Build the vector-Jacobian product of a function";
+  let description = [{
+    For the function `function` (default: the module's only public
+    function) adds `<function>_vjp`, which takes the function's arguments
+    and then one cotangent per floating-point result, and returns the
+    function's results and then one cotangent per floating-point argument
+    (integer arguments such as labels get none). The backward code is built
+    from kiln ops by each op's `DifferentiableOpInterface`, in reverse
+    order, summing the cotangents of values used more than once; it is
+    ordinary kiln IR and goes through the same pipeline as inference. An op
+    on the path from an argument to a result that has no VJP rule is an
+    error naming the op.
+
+    ```mlir
+    func.func @f(%x: tensor<3xf32>) -> tensor<3xf32> {
+      %y = kiln.tanh %x : tensor<3xf32>
+      return %y : tensor<3xf32>
+    }
+    // After --kiln-autodiff, besides @f:
+    func.func @f_vjp(%x: tensor<3xf32>, %dy: tensor<3xf32>)
+        -> (tensor<3xf32>, tensor<3xf32>) {
+      %y = kiln.tanh %x : tensor<3xf32>
+      // dx = dy * (1 - y * y)
+      ...
+      return %y, %dx : tensor<3xf32>, tensor<3xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The function to differentiate (default: the only public one)">,
+  ];
+}
+
 #endif // KILN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,299 @@
+//===- StructureVJP.cpp - VJP rules of contractions, reductions, data -----===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Matmul, reductions, softmax and the fused losses, and the data-movement
+// ops (reshape, transpose, broadcast, concat, slice, pad), whose cotangents
+// move the other way: a slice's cotangent is padded back, a concat's is
+// sliced, a broadcast's is summed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/kiln/IR/VJP/VJPUtils.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+using namespace vjp;
+
+/// `shape` with -1 for dynamic sizes, for a reshape; fails with a
+/// diagnostic when more than one size is dynamic.
+FailureOr<SmallVector<int64_t>> reshapeTarget(Location loc,
+                                              ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> out;
+  for (int64_t d : shape)
+    out.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  if (llvm::count(out, -1) > 1)
+    return emitError(loc) << "cannot differentiate: the cotangent would need "
+                             "a reshape with more than one dynamic size";
+  return out;
+}
+
+/// `ct` (a result with `axes` reduced away) with those axes back as size 1.
+FailureOr<Value> keepDims(OpBuilder &b, Location loc, Value ct, Value input,
+                          ArrayRef<int64_t> axes, bool keptDims) {
+  if (keptDims)
+    return ct;
+  auto inType = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(inType.getShape());
+  for (int64_t a : axes)
+    shape[a < 0 ? a + inType.getRank() : a] = 1;
+  FailureOr<SmallVector<int64_t>> target = reshapeTarget(loc, shape);
+  if (failed(target))
+    return failure();
+  return Value(ReshapeOp::create(b, loc, ct, *target));
+}
+
+Value swapLastTwo(OpBuilder &b, Location loc, Value v) {
+  int64_t rank = cast<RankedTensorType>(v.getType()).getRank();
+  SmallVector<int64_t> perm;
+  for (int64_t i = 0; i < rank; ++i)
+    perm.push_back(i);
+  std::swap(perm[rank - 1], perm[rank - 2]);
+  return TransposeOp::create(b, loc, v, perm);
+}
+
+LogicalResult push(Out &out, FailureOr<Value> v) {
+  if (failed(v))
+    return failure();
+  out.push_back(*v);
+  return success();
+}
+
+LogicalResult matmulVJP(MatmulOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  Value dl = MatmulOp::create(b, loc, cts[0], swapLastTwo(b, loc, op.getRhs()));
+  Value dr = MatmulOp::create(b, loc, swapLastTwo(b, loc, op.getLhs()), cts[0]);
+  if (failed(push(out, unbroadcast(b, loc, dl, op.getLhs()))))
+    return failure();
+  return push(out, unbroadcast(b, loc, dr, op.getRhs()));
+}
+
+template <typename OpT, bool mean>
+LogicalResult reduceVJP(OpT op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  Value x = op.getInput();
+  FailureOr<Value> ct =
+      keepDims(b, loc, cts[0], x, op.getAxes(), op.getKeepDims());
+  if (failed(ct))
+    return failure();
+  Value grad = broadcastLike(b, loc, *ct, x);
+  if (mean) {
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t count = 1;
+    bool dynamic = false;
+    for (int64_t a : op.getAxes()) {
+      int64_t d = type.getDimSize(a < 0 ? a + type.getRank() : a);
+      if (ShapedType::isDynamic(d))
+        dynamic = true;
+      else
+        count *= d;
+    }
+    Type elt = elementType(x);
+    if (!dynamic) {
+      grad = MulOp::create(b, loc, grad,
+                           scalar(b, loc, elt, 1.0 / static_cast<double>(count)));
+    } else {
+      // The count over a dynamic axis (the batch): a mean of ones' sum.
+      Value ones = broadcastLike(b, loc, scalar(b, loc, elt, 1.0), x);
+      Value n = ReduceSumOp::create(b, loc, ones, op.getAxes(), true);
+      grad = DivOp::create(b, loc, grad, n);
+    }
+  }
+  out.push_back(grad);
+  return success();
+}
+
+LogicalResult reshapeVJP(ReshapeOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  FailureOr<SmallVector<int64_t>> target = reshapeTarget(
+      loc, cast<RankedTensorType>(op.getInput().getType()).getShape());
+  if (failed(target))
+    return failure();
+  out.push_back(ReshapeOp::create(b, loc, cts[0], *target));
+  return success();
+}
+
+LogicalResult transposeVJP(TransposeOp op, OpBuilder &b, Cts cts, Out &out) {
+  ArrayRef<int64_t> perm = op.getPermutation();
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    inverse[p] = static_cast<int64_t>(i);
+  out.push_back(TransposeOp::create(b, op.getLoc(), cts[0], inverse));
+  return success();
+}
+
+LogicalResult broadcastToVJP(BroadcastToOp op, OpBuilder &b, Cts cts,
+                             Out &out) {
+  if (failed(push(out, unbroadcast(b, op.getLoc(), cts[0], op.getInput()))))
+    return failure();
+  if (op.getLike())
+    out.push_back(Value());
+  return success();
+}
+
+LogicalResult concatVJP(ConcatOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  int64_t rank = cast<RankedTensorType>(op.getType()).getRank();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
+  int64_t start = 0;
+  for (Value in : op.getInputs()) {
+    int64_t size = cast<RankedTensorType>(in.getType()).getDimSize(axis);
+    if (ShapedType::isDynamic(size))
+      return emitError(loc) << "cannot differentiate a concat along a "
+                               "dynamic axis";
+    int64_t axes[] = {axis}, starts[] = {start}, ends[] = {start + size},
+            steps[] = {1};
+    out.push_back(SliceOp::create(b, loc, cts[0], axes, starts, ends, steps));
+    start += size;
+  }
+  return success();
+}
+
+LogicalResult sliceVJP(SliceOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  int64_t rank = inType.getRank();
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (auto [a, s, e, st] : llvm::zip(op.getAxes(), op.getStarts(),
+                                      op.getEnds(), op.getSteps())) {
+    int64_t axis = a < 0 ? a + rank : a;
+    int64_t size = inType.getDimSize(axis);
+    if (st != 1 || ShapedType::isDynamic(size))
+      return emitError(loc) << "cannot differentiate a slice with step "
+                            << st << " or along a dynamic axis";
+    int64_t begin = std::clamp<int64_t>(s < 0 ? s + size : s, 0, size);
+    int64_t end = std::clamp<int64_t>(e < 0 ? e + size : e, begin, size);
+    low[axis] = begin;
+    high[axis] = size - end;
+  }
+  out.push_back(PadOp::create(b, loc, cts[0], b.getDenseI64ArrayAttr(low),
+                              b.getDenseI64ArrayAttr(high),
+                              PadModeAttr::get(b.getContext(), PadMode::constant),
+                              b.getF64FloatAttr(0.0)));
+  return success();
+}
+
+LogicalResult padVJP(PadOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  if (op.getMode() != PadMode::constant ||
+      llvm::any_of(op.getLow(), [](int64_t v) { return v < 0; }) ||
+      llvm::any_of(op.getHigh(), [](int64_t v) { return v < 0; }))
+    return emitError(loc) << "cannot differentiate a reflect/edge pad or a "
+                             "negative pad";
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  SmallVector<int64_t> axes, starts, ends, steps;
+  for (int64_t i = 0; i < inType.getRank(); ++i) {
+    if (op.getLow()[i] == 0 && op.getHigh()[i] == 0)
+      continue;
+    if (inType.isDynamicDim(i))
+      return emitError(loc) << "cannot differentiate a pad of a dynamic axis";
+    axes.push_back(i);
+    starts.push_back(op.getLow()[i]);
+    ends.push_back(op.getLow()[i] + inType.getDimSize(i));
+    steps.push_back(1);
+  }
+  out.push_back(SliceOp::create(b, loc, cts[0], axes, starts, ends, steps));
+  return success();
+}
+
+LogicalResult softmaxVJP(SoftmaxOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  Value y = op.getResult();
+  Value dot = ReduceSumOp::create(b, loc, MulOp::create(b, loc, cts[0], y),
+                                  ArrayRef<int64_t>{axis}, true);
+  out.push_back(MulOp::create(b, loc, y, SubOp::create(b, loc, cts[0], dot)));
+  return success();
+}
+
+LogicalResult logSoftmaxVJP(LogSoftmaxOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  Value sum = ReduceSumOp::create(b, loc, cts[0], ArrayRef<int64_t>{axis}, true);
+  Value p = ExpOp::create(b, loc, op.getResult());
+  out.push_back(SubOp::create(b, loc, cts[0], MulOp::create(b, loc, p, sum)));
+  return success();
+}
+
+LogicalResult softmaxCrossEntropyVJP(SoftmaxCrossEntropyOp op, OpBuilder &b,
+                                     Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  int64_t rank = cast<RankedTensorType>(op.getLogits().getType()).getRank();
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0)
+    axis += rank;
+  FailureOr<Value> ct = keepDims(b, loc, cts[0], op.getLogits(), {axis}, false);
+  if (failed(ct))
+    return failure();
+  Value z = op.getLabels();
+  // d/dx = softmax(x) * sum(z) - z; d/dz = -log_softmax(x).
+  Value p = SoftmaxOp::create(b, loc, op.getLogits(), axis);
+  Value zsum = ReduceSumOp::create(b, loc, z, ArrayRef<int64_t>{axis}, true);
+  Value dx = SubOp::create(b, loc, MulOp::create(b, loc, p, zsum), z);
+  Value dz = NegOp::create(b, loc, LogSoftmaxOp::create(b, loc, op.getLogits(), axis));
+  out.push_back(MulOp::create(b, loc, *ct, dx));
+  out.push_back(MulOp::create(b, loc, *ct, dz));
+  return success();
+}
+
+LogicalResult sparseSoftmaxCrossEntropyVJP(SparseSoftmaxCrossEntropyOp op,
+                                           OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  auto type = cast<RankedTensorType>(op.getLogits().getType());
+  int64_t rank = type.getRank(), classes = type.getDimSize(rank - 1);
+  if (ShapedType::isDynamic(classes))
+    return emitError(loc) << "cannot differentiate a sparse cross-entropy "
+                             "over a dynamic number of classes";
+  FailureOr<Value> ct =
+      keepDims(b, loc, cts[0], op.getLogits(), {rank - 1}, false);
+  FailureOr<Value> labels =
+      keepDims(b, loc, op.getLabels(), op.getLogits(), {rank - 1}, false);
+  if (failed(ct) || failed(labels))
+    return failure();
+  // d/dx = softmax(x) - one_hot(labels).
+  Type labelType = elementType(op.getLabels());
+  auto iotaType = RankedTensorType::get({classes}, labelType);
+  SmallVector<APInt> iota;
+  for (int64_t c = 0; c < classes; ++c)
+    iota.push_back(APInt(labelType.getIntOrFloatBitWidth(), c));
+  Value classIds = ConstantOp::create(b, loc, DenseElementsAttr::get(iotaType, iota));
+  Value hot = CompareOp::create(b, loc, CompareDirection::eq, *labels, classIds);
+  Value oneHot = CastOp::create(
+      b, loc, RankedTensorType::get(cast<RankedTensorType>(hot.getType()).getShape(),
+                                    type.getElementType()),
+      hot);
+  Value p = SoftmaxOp::create(b, loc, op.getLogits(), rank - 1);
+  out.push_back(MulOp::create(b, loc, *ct, SubOp::create(b, loc, p, oneHot)));
+  out.push_back(Value());
+  return success();
+}
+
+LogicalResult noOperandsVJP(ConstantOp, OpBuilder &, Cts, Out &) {
+  return success();
+}
+
+} // namespace
+
+void attachStructureVJPs(MLIRContext *ctx) {
+  attach<MatmulOp, matmulVJP>(ctx);
+  attach<ReduceSumOp, reduceVJP<ReduceSumOp, false>>(ctx);
+  attach<ReduceMeanOp, reduceVJP<ReduceMeanOp, true>>(ctx);
+  attach<ReshapeOp, reshapeVJP>(ctx);
+  attach<TransposeOp, transposeVJP>(ctx);
+  attach<BroadcastToOp, broadcastToVJP>(ctx);
+  attach<ConcatOp, concatVJP>(ctx);
+  attach<SliceOp, sliceVJP>(ctx);
+  attach<PadOp, padVJP>(ctx);
+  attach<SoftmaxOp, softmaxVJP>(ctx);
+  attach<LogSoftmaxOp, logSoftmaxVJP>(ctx);
+  attach<SoftmaxCrossEntropyOp, softmaxCrossEntropyVJP>(ctx);
+  attach<SparseSoftmaxCrossEntropyOp, sparseSoftmaxCrossEntropyVJP>(ctx);
+  attach<ConstantOp, noOperandsVJP>(ctx);
+}
+
+} // namespace kiln

@@ -1,0 +1,71 @@
+//===- VJPUtils.h - helpers for the kiln VJP rules --------------*- C++ -*-===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// What every VJP rule file needs: scalar constants, summing a broadcast
+// cotangent back to its operand's shape, and the external-model template
+// that attaches a rule function to an op.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef KILN_DIALECTS_KILN_IR_VJP_VJPUTILS_H
+#define KILN_DIALECTS_KILN_IR_VJP_VJPUTILS_H
+
+#include "dialects/kiln/IR/KilnOps.h"
+
+namespace kiln {
+
+/// Attach the rules of each family (called when the dialect loads).
+void attachElementwiseVJPs(mlir::MLIRContext *ctx);
+void attachStructureVJPs(mlir::MLIRContext *ctx);
+
+namespace vjp {
+
+using mlir::Value;
+/// The two lists a rule works on: result cotangents in, operand ones out.
+using Cts = llvm::ArrayRef<Value>;
+using Out = llvm::SmallVectorImpl<Value>;
+
+/// A rank-0 constant of element type `elt`.
+Value scalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elt,
+             double value);
+
+/// The element type of a tensor value.
+mlir::Type elementType(Value v);
+
+/// `ct`, the cotangent of a broadcasting op's result, summed over the
+/// dimensions that broadcasting added or stretched, reshaped to `operand`'s
+/// shape. Fails (with a diagnostic at `loc`) when `operand` has more than
+/// one dynamic dimension that the sum would have to reshape.
+mlir::FailureOr<Value> unbroadcast(mlir::OpBuilder &b, mlir::Location loc,
+                                   Value ct, Value operand);
+
+/// Broadcasts `v` to the shape of `like` (NumPy rules, `like`'s sizes).
+Value broadcastLike(mlir::OpBuilder &b, mlir::Location loc, Value v,
+                    Value like);
+
+/// A VJP rule: the op, the builder, the result cotangents (non-null for a
+/// single-result op), and the operand cotangents to push.
+template <typename OpT>
+using Rule = mlir::LogicalResult (*)(OpT, mlir::OpBuilder &,
+                                     llvm::ArrayRef<Value>,
+                                     llvm::SmallVectorImpl<Value> &);
+
+template <typename OpT, Rule<OpT> R>
+struct Model
+    : DifferentiableOpInterface::ExternalModel<Model<OpT, R>, OpT> {
+  mlir::LogicalResult buildVJP(mlir::Operation *op, mlir::OpBuilder &b,
+                               llvm::ArrayRef<Value> cts,
+                               llvm::SmallVectorImpl<Value> &out) const {
+    return R(llvm::cast<OpT>(op), b, cts, out);
+  }
+};
+
+template <typename OpT, Rule<OpT> R> void attach(mlir::MLIRContext *ctx) {
+  OpT::template attachInterface<Model<OpT, R>>(*ctx);
+}
+
+} // namespace vjp
+} // namespace kiln
+
+#endif // KILN_DIALECTS_KILN_IR_VJP_VJPUTILS_H

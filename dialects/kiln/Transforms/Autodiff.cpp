@@ -1,0 +1,214 @@
+//===- Autodiff.cpp - reverse-mode differentiation of kiln functions ------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Builds `<f>_vjp` from a copy of `f`: a forward sweep marks the values
+// that depend on a floating-point argument, then a reverse sweep over the
+// ops asks each active op's DifferentiableOpInterface for its operands'
+// cotangents and accumulates them (a value used twice gets the sum).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/kiln/IR/KilnOps.h"
+#include "dialects/kiln/IR/VJP/VJPUtils.h"
+#include "dialects/kiln/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseSet.h"
+
+using namespace mlir;
+
+namespace kiln {
+#define GEN_PASS_DEF_AUTODIFFPASS
+#include "dialects/kiln/Transforms/Passes.h.inc"
+} // namespace kiln
+
+namespace {
+
+bool isFloatTensor(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  return t && isa<FloatType>(t.getElementType());
+}
+
+/// Builds the VJP of `fn` as a new function after it.
+class VJPBuilder {
+public:
+  explicit VJPBuilder(func::FuncOp fn) : fn_(fn) {}
+  FailureOr<func::FuncOp> build();
+
+private:
+  /// Adds `ct` to the cotangent of `value`.
+  void accumulate(OpBuilder &b, Location loc, Value value, Value ct) {
+    auto [it, inserted] = cotangents_.try_emplace(value, ct);
+    if (!inserted)
+      it->second = kiln::AddOp::create(b, loc, it->second, ct);
+  }
+
+  func::FuncOp fn_;
+  DenseMap<Value, Value> cotangents_;
+};
+
+FailureOr<func::FuncOp> VJPBuilder::build() {
+  if (!fn_.getBody().hasOneBlock())
+    return fn_.emitError("kiln-autodiff: the function must have one block");
+  OpBuilder b(fn_);
+  b.setInsertionPointAfter(fn_);
+  auto vjp = cast<func::FuncOp>(b.clone(*fn_));
+  vjp.setSymName((fn_.getSymName() + "_vjp").str());
+  Block &body = vjp.getBody().front();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  FunctionType type = vjp.getFunctionType();
+
+  // Forward sweep: values that depend on a floating-point argument.
+  DenseSet<Value> active;
+  for (BlockArgument arg : body.getArguments())
+    if (isFloatTensor(arg.getType()))
+      active.insert(arg);
+  for (Operation &op : body.without_terminator()) {
+    if (op.getNumRegions() != 0)
+      return op.emitOpError("kiln-autodiff: ops with regions (a scan) are "
+                            "not differentiable yet");
+    bool any = llvm::any_of(op.getOperands(),
+                            [&](Value v) { return active.contains(v); });
+    if (any)
+      for (Value r : op.getResults())
+        if (isFloatTensor(r.getType()))
+          active.insert(r);
+  }
+
+  // Seeds: one cotangent argument per floating-point result.
+  SmallVector<Type> inputs(type.getInputs());
+  b.setInsertionPoint(ret);
+  for (Value result : ret.getOperands()) {
+    if (!isFloatTensor(result.getType()))
+      continue;
+    BlockArgument seed = body.addArgument(result.getType(), ret.getLoc());
+    inputs.push_back(result.getType());
+    if (active.contains(result))
+      accumulate(b, ret.getLoc(), result, seed);
+  }
+
+  // Reverse sweep.
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    ops.push_back(&op);
+  for (Operation *op : llvm::reverse(ops)) {
+    SmallVector<Value> resultCts;
+    bool any = false;
+    for (Value r : op->getResults()) {
+      Value ct = cotangents_.lookup(r);
+      resultCts.push_back(ct);
+      any |= static_cast<bool>(ct);
+    }
+    if (!any || llvm::none_of(op->getOperands(), [&](Value v) {
+          return active.contains(v);
+        }))
+      continue;
+    auto diff = dyn_cast<kiln::DifferentiableOpInterface>(op);
+    if (!diff)
+      return op->emitOpError("is not differentiable (no VJP rule)");
+    SmallVector<Value> operandCts;
+    if (failed(diff.buildVJP(b, resultCts, operandCts)))
+      return op->emitOpError("cannot be differentiated here");
+    if (operandCts.size() != op->getNumOperands())
+      return op->emitOpError("VJP rule returned ")
+             << operandCts.size() << " cotangents for "
+             << op->getNumOperands() << " operands";
+    for (auto [operand, ct] : llvm::zip(op->getOperands(), operandCts))
+      if (ct && active.contains(operand))
+        accumulate(b, op->getLoc(), operand, ct);
+  }
+
+  // Results: the function's, then a cotangent per floating-point argument.
+  SmallVector<Value> results(ret.getOperands());
+  SmallVector<Type> resultTypes(type.getResults());
+  for (BlockArgument arg : body.getArguments().take_front(type.getNumInputs())) {
+    if (!isFloatTensor(arg.getType()))
+      continue;
+    Value ct = cotangents_.lookup(arg);
+    if (!ct)
+      ct = kiln::vjp::broadcastLike(
+          b, ret.getLoc(),
+          kiln::vjp::scalar(b, ret.getLoc(), kiln::vjp::elementType(arg), 0.0),
+          arg);
+    if (ct.getType() != arg.getType())
+      ct = tensor::CastOp::create(b, ret.getLoc(), arg.getType(), ct);
+    results.push_back(ct);
+    resultTypes.push_back(arg.getType());
+  }
+  func::ReturnOp::create(b, ret.getLoc(), results);
+  ret.erase();
+  vjp.setFunctionType(FunctionType::get(fn_.getContext(), inputs, resultTypes));
+  // Names (`kiln.name`, the C API's) for the new arguments and results:
+  // `d_<name>` of the value each cotangent belongs to.
+  MLIRContext *ctx = fn_.getContext();
+  auto nameOf = [&](DictionaryAttr attrs, const Twine &fallback) {
+    if (attrs)
+      if (auto name = attrs.getAs<StringAttr>("kiln.name"))
+        return name.str();
+    return fallback.str();
+  };
+  auto named = [&](const std::string &name) {
+    return DictionaryAttr::get(
+        ctx, {NamedAttribute(StringAttr::get(ctx, "kiln.name"),
+                             StringAttr::get(ctx, name))});
+  };
+  SmallVector<DictionaryAttr> argAttrs, resAttrs;
+  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+    argAttrs.push_back(fn_.getArgAttrDict(i));
+  for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    resAttrs.push_back(fn_.getResultAttrDict(i));
+    if (isFloatTensor(type.getResult(i)))
+      argAttrs.push_back(
+          named("d_" + nameOf(fn_.getResultAttrDict(i), "result" + Twine(i))));
+  }
+  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+    if (isFloatTensor(type.getInput(i)))
+      resAttrs.push_back(
+          named("d_" + nameOf(fn_.getArgAttrDict(i), "arg" + Twine(i))));
+  for (DictionaryAttr &a : argAttrs)
+    if (!a)
+      a = DictionaryAttr::get(ctx);
+  for (DictionaryAttr &a : resAttrs)
+    if (!a)
+      a = DictionaryAttr::get(ctx);
+  vjp.setAllArgAttrs(argAttrs);
+  vjp.setAllResultAttrs(resAttrs);
+  return vjp;
+}
+
+struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
+  using AutodiffPassBase::AutodiffPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    func::FuncOp target;
+    if (!function.empty()) {
+      target = module.lookupSymbol<func::FuncOp>(function);
+      if (!target) {
+        module.emitError() << "kiln-autodiff: no function '" << function << "'";
+        return signalPassFailure();
+      }
+    } else {
+      for (auto fn : module.getOps<func::FuncOp>()) {
+        if (!fn.isPublic() || fn.isExternal())
+          continue;
+        if (target) {
+          module.emitError("kiln-autodiff: several public functions; name "
+                           "one with function=");
+          return signalPassFailure();
+        }
+        target = fn;
+      }
+      if (!target) {
+        module.emitError("kiln-autodiff: no public function to differentiate");
+        return signalPassFailure();
+      }
+    }
+    if (failed(VJPBuilder(target).build()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

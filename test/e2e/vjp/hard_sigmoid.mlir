@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+// VJP of kiln.hard_sigmoid {alpha = 0.2 : f64, beta = 0.5 : f64} against finite differences.
+// RUN: kiln-opt %s --kiln-autodiff -o %t.mlir && kiln compile %s -o %t --name f && kiln compile %t.mlir --entry f_vjp -o %t --name g && %check-vjp %t/libf.so f %t/libg.so g %s
+// RANGE: x 0.2 2
+func.func @f(%x: tensor<?x5xf64> {kiln.name = "x"}) -> (tensor<?x5xf64> {kiln.name = "y"}) {
+  %y = kiln.hard_sigmoid %x {alpha = 0.2 : f64, beta = 0.5 : f64} : tensor<?x5xf64>
+  return %y : tensor<?x5xf64>
+}

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Writes the VJP test files of this folder: one kiln function per op form,
+in f64, whose kiln-autodiff VJP is checked against central finite
+differences by check_vjp.py. Run it after adding an op form; the files are
+committed.
+"""
+import os
+
+RUN = ("// RUN: kiln-opt %s --kiln-autodiff -o %t.mlir && kiln compile %s -o %t --name f"
+       " && kiln compile %t.mlir --entry f_vjp -o %t --name g"
+       " && %check-vjp %t/libf.so f %t/libg.so g %s\n")
+
+T = "tensor<?x5xf64>"
+
+UNARY = {
+    "neg": "", "exp": "", "log": "// RANGE: x 0.5 3\n", "sqrt": "// RANGE: x 0.5 3\n",
+    "rsqrt": "// RANGE: x 0.5 3\n", "reciprocal": "// RANGE: x 0.5 3\n", "tanh": "",
+    "sin": "", "cos": "", "abs": "// RANGE: x 0.2 2\n", "sigmoid": "", "softplus": "",
+    "softsign": "// RANGE: x 0.2 2\n", "silu": "", "erf": "", "relu": "// RANGE: x 0.2 2\n",
+    "selu": "",
+}
+PARAM_UNARY = {
+    "leaky_relu": "{alpha = 0.2 : f64}", "elu": "{alpha = 1.5 : f64}",
+    "gelu": "", "gelu_tanh": "{approximate = true}",
+    "hard_sigmoid": "{alpha = 0.2 : f64, beta = 0.5 : f64}",
+}
+BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "pow"]
+
+
+def write(name, body, comment, extra=""):
+    with open(f"{name}.mlir", "w") as f:
+        f.write("// SPDX-License-Identifier: Apache-2.0\n")
+        f.write(f"// {comment}\n")
+        f.write(RUN)
+        f.write(extra)
+        f.write(body)
+
+
+for op, extra in UNARY.items():
+    write(op, f"""func.func @f(%x: {T} {{kiln.name = "x"}}) -> ({T} {{kiln.name = "y"}}) {{
+  %y = kiln.{op} %x : {T}
+  return %y : {T}
+}}
+""", f"VJP of kiln.{op} against finite differences.", extra)
+
+for op, attrs in PARAM_UNARY.items():
+    mnemonic = "gelu" if op.startswith("gelu") else op
+    write(op, f"""func.func @f(%x: {T} {{kiln.name = "x"}}) -> ({T} {{kiln.name = "y"}}) {{
+  %y = kiln.{mnemonic} %x {attrs} : {T}
+  return %y : {T}
+}}
+""".replace("  :", " :"), f"VJP of kiln.{mnemonic} {attrs} against finite differences.",
+          "// RANGE: x 0.2 2\n" if op == "hard_sigmoid" else "")
+
+for op in BINARY:
+    # The right operand broadcasts along the batch (summed in its VJP).
+    write(op, f"""func.func @f(%a: {T} {{kiln.name = "a"}}, %b: tensor<5xf64> {{kiln.name = "b"}}) -> ({T} {{kiln.name = "y"}}) {{
+  %y = kiln.{op} %a, %b : ({T}, tensor<5xf64>) -> {T}
+  return %y : {T}
+}}
+""", f"VJP of a broadcasting kiln.{op} against finite differences.",
+          "// RANGE: a 0.5 2\n// RANGE: b 0.5 2\n" if op in ("div", "pow") else "")
+
+STRUCTURE = {
+    "matmul_batched": ("Batched matmul whose right operand broadcasts over the batch.", "", """
+func.func @f(%a: tensor<?x3x4xf64> {kiln.name = "a"}, %w: tensor<4x6xf64> {kiln.name = "w"}) -> (tensor<?x3x6xf64> {kiln.name = "y"}) {
+  %y = kiln.matmul %a, %w : (tensor<?x3x4xf64>, tensor<4x6xf64>) -> tensor<?x3x6xf64>
+  return %y : tensor<?x3x6xf64>
+}
+"""),
+    "reduce_sum": ("reduce_sum over the last axis, without keep_dims.", "", """
+func.func @f(%x: tensor<?x4x5xf64> {kiln.name = "x"}) -> (tensor<?x4xf64> {kiln.name = "y"}) {
+  %y = kiln.reduce_sum %x {axes = array<i64: 2>} : (tensor<?x4x5xf64>) -> tensor<?x4xf64>
+  return %y : tensor<?x4xf64>
+}
+"""),
+    "reduce_mean_batch": ("reduce_mean over the dynamic batch and a static axis (a loss mean).", "", """
+func.func @f(%x: tensor<?x4x5xf64> {kiln.name = "x"}) -> (tensor<5xf64> {kiln.name = "y"}) {
+  %y = kiln.reduce_mean %x {axes = array<i64: 0, 1>} : (tensor<?x4x5xf64>) -> tensor<5xf64>
+  return %y : tensor<5xf64>
+}
+"""),
+    "reshape_transpose": ("reshape then transpose.", "", """
+func.func @f(%x: tensor<?x12xf64> {kiln.name = "x"}) -> (tensor<?x4x3xf64> {kiln.name = "y"}) {
+  %r = kiln.reshape %x {shape = array<i64: -1, 3, 4>} : (tensor<?x12xf64>) -> tensor<?x3x4xf64>
+  %y = kiln.transpose %r {permutation = array<i64: 0, 2, 1>} : (tensor<?x3x4xf64>) -> tensor<?x4x3xf64>
+  return %y : tensor<?x4x3xf64>
+}
+"""),
+    "broadcast_to": ("broadcast_to of a bias to the batch.", "", """
+func.func @f(%b: tensor<1x5xf64> {kiln.name = "b"}, %x: tensor<?x5xf64> {kiln.name = "x"}) -> (tensor<?x5xf64> {kiln.name = "y"}) {
+  %y = kiln.broadcast_to %b {shape = array<i64: -1, 5>} like %x : (tensor<1x5xf64>, tensor<?x5xf64>) -> tensor<?x5xf64>
+  %z = kiln.mul %y, %x : (tensor<?x5xf64>, tensor<?x5xf64>) -> tensor<?x5xf64>
+  return %z : tensor<?x5xf64>
+}
+"""),
+    "concat_slice_pad": ("concat, slice and pad.", "", """
+func.func @f(%a: tensor<?x3xf64> {kiln.name = "a"}, %b: tensor<?x2xf64> {kiln.name = "b"}) -> (tensor<?x6xf64> {kiln.name = "y"}) {
+  %c = kiln.concat %a, %b {axis = 1 : i64} : (tensor<?x3xf64>, tensor<?x2xf64>) -> tensor<?x5xf64>
+  %s = kiln.slice %c {axes = array<i64: 1>, starts = array<i64: 1>, ends = array<i64: 5>, steps = array<i64: 1>} : (tensor<?x5xf64>) -> tensor<?x4xf64>
+  %y = kiln.pad %s {low = array<i64: 0, 2>, high = array<i64: 0, 0>} : (tensor<?x4xf64>) -> tensor<?x6xf64>
+  return %y : tensor<?x6xf64>
+}
+"""),
+    "softmax": ("softmax over the last axis.", "", """
+func.func @f(%x: tensor<?x6xf64> {kiln.name = "x"}) -> (tensor<?x6xf64> {kiln.name = "y"}) {
+  %y = kiln.softmax %x {axis = 1 : i64} : (tensor<?x6xf64>) -> tensor<?x6xf64>
+  return %y : tensor<?x6xf64>
+}
+"""),
+    "log_softmax": ("log_softmax over the middle axis.", "", """
+func.func @f(%x: tensor<?x4x3xf64> {kiln.name = "x"}) -> (tensor<?x4x3xf64> {kiln.name = "y"}) {
+  %y = kiln.log_softmax %x {axis = 1 : i64} : (tensor<?x4x3xf64>) -> tensor<?x4x3xf64>
+  return %y : tensor<?x4x3xf64>
+}
+"""),
+    "softmax_cross_entropy": ("softmax cross-entropy with soft labels (both operands differentiated).", "// RANGE: z 0 1\n", """
+func.func @f(%x: tensor<?x5xf64> {kiln.name = "x"}, %z: tensor<?x5xf64> {kiln.name = "z"}) -> (tensor<?xf64> {kiln.name = "y"}) {
+  %y = kiln.softmax_cross_entropy %x, %z {axis = 1 : i64} : (tensor<?x5xf64>, tensor<?x5xf64>) -> tensor<?xf64>
+  return %y : tensor<?xf64>
+}
+"""),
+    "sparse_softmax_cross_entropy": ("sparse softmax cross-entropy (integer labels get no cotangent).", "// RANGE: labels 0 4\n", """
+func.func @f(%x: tensor<?x5xf64> {kiln.name = "x"}, %labels: tensor<?xi64> {kiln.name = "labels"}) -> (tensor<?xf64> {kiln.name = "y"}) {
+  %y = kiln.sparse_softmax_cross_entropy %x, %labels : (tensor<?x5xf64>, tensor<?xi64>) -> tensor<?xf64>
+  return %y : tensor<?xf64>
+}
+"""),
+    "sigmoid_cross_entropy": ("sigmoid cross-entropy from logits.", "// RANGE: z 0 1\n", """
+func.func @f(%x: tensor<?x3xf64> {kiln.name = "x"}, %z: tensor<?x3xf64> {kiln.name = "z"}) -> (tensor<?x3xf64> {kiln.name = "y"}) {
+  %y = kiln.sigmoid_cross_entropy %x, %z : (tensor<?x3xf64>, tensor<?x3xf64>) -> tensor<?x3xf64>
+  return %y : tensor<?x3xf64>
+}
+"""),
+    "select_clamp": ("select on a comparison, and clamp.", "", """
+func.func @f(%a: tensor<?x5xf64> {kiln.name = "a"}, %b: tensor<?x5xf64> {kiln.name = "b"}) -> (tensor<?x5xf64> {kiln.name = "y"}) {
+  %zero = kiln.constant dense<0.25> : tensor<f64>
+  %c = kiln.compare gt, %a, %zero : (tensor<?x5xf64>, tensor<f64>) -> tensor<?x5xi1>
+  %s = kiln.select %c, %a, %b : (tensor<?x5xi1>, tensor<?x5xf64>, tensor<?x5xf64>) -> tensor<?x5xf64>
+  %y = kiln.clamp %s {min = -1.5 : f64, max = 1.5 : f64} : tensor<?x5xf64>
+  return %y : tensor<?x5xf64>
+}
+"""),
+    "mlp_loss": ("a two-layer MLP with a mean cross-entropy loss: fan-out of the hidden layer, weights and biases.", "// RANGE: labels 0 3\n", """
+func.func @f(%x: tensor<?x6xf64> {kiln.name = "x"}, %labels: tensor<?xi64> {kiln.name = "labels"},
+             %w1: tensor<6x8xf64> {kiln.name = "w1"}, %b1: tensor<8xf64> {kiln.name = "b1"},
+             %w2: tensor<8x4xf64> {kiln.name = "w2"}, %b2: tensor<4xf64> {kiln.name = "b2"}) -> (tensor<f64> {kiln.name = "loss"}) {
+  %h0 = kiln.matmul %x, %w1 : (tensor<?x6xf64>, tensor<6x8xf64>) -> tensor<?x8xf64>
+  %h1 = kiln.add %h0, %b1 : (tensor<?x8xf64>, tensor<8xf64>) -> tensor<?x8xf64>
+  %h = kiln.tanh %h1 : tensor<?x8xf64>
+  %g = kiln.mul %h, %h : (tensor<?x8xf64>, tensor<?x8xf64>) -> tensor<?x8xf64>
+  %o0 = kiln.matmul %g, %w2 : (tensor<?x8xf64>, tensor<8x4xf64>) -> tensor<?x4xf64>
+  %o = kiln.add %o0, %b2 : (tensor<?x4xf64>, tensor<4xf64>) -> tensor<?x4xf64>
+  %l = kiln.sparse_softmax_cross_entropy %o, %labels : (tensor<?x4xf64>, tensor<?xi64>) -> tensor<?xf64>
+  %loss = kiln.reduce_mean %l {axes = array<i64: 0>} : (tensor<?xf64>) -> tensor<f64>
+  return %loss : tensor<f64>
+}
+"""),
+}
+
+for name, (comment, extra, body) in STRUCTURE.items():
+    write(name, body.lstrip("\n"), f"VJP of {comment}", extra)

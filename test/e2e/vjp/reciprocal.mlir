@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+// VJP of kiln.reciprocal against finite differences.
+// RUN: kiln-opt %s --kiln-autodiff -o %t.mlir && kiln compile %s -o %t --name f && kiln compile %t.mlir --entry f_vjp -o %t --name g && %check-vjp %t/libf.so f %t/libg.so g %s
+// RANGE: x 0.5 3
+func.func @f(%x: tensor<?x5xf64> {kiln.name = "x"}) -> (tensor<?x5xf64> {kiln.name = "y"}) {
+  %y = kiln.reciprocal %x : tensor<?x5xf64>
+  return %y : tensor<?x5xf64>
+}
