@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/kiln/Transforms/Autodiff.h"
 #include "dialects/kiln/IR/KilnOps.h"
 #include "dialects/kiln/IR/VJP/VJPUtils.h"
 #include "dialects/kiln/Transforms/Passes.h"
@@ -178,35 +179,45 @@ FailureOr<func::FuncOp> VJPBuilder::build() {
   return vjp;
 }
 
+} // namespace
+
+FailureOr<func::FuncOp> kiln::buildVJPFunction(func::FuncOp fn) {
+  return VJPBuilder(fn).build();
+}
+
+FailureOr<func::FuncOp> kiln::findFunction(ModuleOp module,
+                                           StringRef name, StringRef pass) {
+  if (!name.empty()) {
+    auto fn = module.lookupSymbol<func::FuncOp>(name);
+    if (!fn)
+      return module.emitError() << pass << ": no function '" << name << "'";
+    return fn;
+  }
+  func::FuncOp target;
+  for (auto fn : module.getOps<func::FuncOp>()) {
+    if (!fn.isPublic() || fn.isExternal())
+      continue;
+    if (target)
+      return module.emitError()
+             << pass << ": several public functions; name one with function=";
+    target = fn;
+  }
+  if (!target)
+    return module.emitError() << pass << ": no public function";
+  return target;
+}
+
+namespace {
+
 struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
   using AutodiffPassBase::AutodiffPassBase;
 
   void runOnOperation() override {
-    ModuleOp module = getOperation();
-    func::FuncOp target;
-    if (!function.empty()) {
-      target = module.lookupSymbol<func::FuncOp>(function);
-      if (!target) {
-        module.emitError() << "kiln-autodiff: no function '" << function << "'";
-        return signalPassFailure();
-      }
-    } else {
-      for (auto fn : module.getOps<func::FuncOp>()) {
-        if (!fn.isPublic() || fn.isExternal())
-          continue;
-        if (target) {
-          module.emitError("kiln-autodiff: several public functions; name "
-                           "one with function=");
-          return signalPassFailure();
-        }
-        target = fn;
-      }
-      if (!target) {
-        module.emitError("kiln-autodiff: no public function to differentiate");
-        return signalPassFailure();
-      }
-    }
-    if (failed(VJPBuilder(target).build()))
+    FailureOr<func::FuncOp> target =
+        kiln::findFunction(getOperation(), function, "kiln-autodiff");
+    if (failed(target))
+      return signalPassFailure();
+    if (failed(VJPBuilder(*target).build()))
       signalPassFailure();
   }
 };

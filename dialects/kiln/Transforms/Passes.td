@@ -78,4 +78,55 @@ def AutodiffPass : Pass<"kiln-autodiff", "mlir::ModuleOp"> {
   ];
 }
 
+def TrainStepPass : Pass<"kiln-train-step", "mlir::ModuleOp"> {
+  let summary = "Build a training step: loss, gradients and optimizer update";
+  let description = [{
+    `function` (default: the module's only public function) computes a loss
+    (its first result, a rank-0 float tensor; further results are metrics)
+    from its arguments; the arguments marked `kiln.trainable` are the
+    parameters. The pass adds `<function>_train_step`, which takes the
+    function's arguments, then the optimizer state (per parameter, in order:
+    SGD with momentum its velocity `<p>_momentum`; Adam its moments `<p>_m`
+    and `<p>_v`), then `iterations` (rank-0 i64, the number of steps taken),
+    and returns the loss and metrics, the updated parameters (`new_<p>`), the
+    updated state (`new_<p>_m`, ...) and `new_iterations`. The gradient comes
+    from kiln-autodiff's builder; the update is expanded into kiln ops, with
+    Keras's formulas:
+
+    * SGD: `v = momentum * v - lr * g; p += v` (Nesterov:
+      `p += momentum * v - lr * g`); without momentum `p -= lr * g`.
+    * Adam: `m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+      p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)`, `t`
+      counting from 1.
+    * `weight-decay` (decoupled, as Keras's `weight_decay` and AdamW):
+      `p -= lr * wd * p` first; `clipvalue` clamps each gradient;
+      `clipnorm` rescales each gradient to that L2 norm at most.
+
+    Everything is ordinary kiln IR, compiled by the same pipeline as
+    inference (fusion, tiling, vectorization of the backward pass too).
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The loss function (default: the only public one)">,
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "sgd or adam">,
+    Option<"learningRate", "learning-rate", "double", /*default=*/"0.01",
+           "Learning rate">,
+    Option<"momentum", "momentum", "double", /*default=*/"0.0",
+           "SGD momentum">,
+    Option<"nesterov", "nesterov", "bool", /*default=*/"false",
+           "SGD with Nesterov momentum">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta_1">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta_2">,
+    Option<"epsilon", "epsilon", "double", /*default=*/"1e-7", "Adam epsilon">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
+           "Decoupled weight decay">,
+    Option<"clipNorm", "clipnorm", "double", /*default=*/"0.0",
+           "Rescale each gradient to at most this L2 norm (0: off)">,
+    Option<"clipValue", "clipvalue", "double", /*default=*/"0.0",
+           "Clamp each gradient to [-v, v] (0: off)">,
+  ];
+}
+
 #endif // KILN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,300 @@
+//===- TrainStep.cpp - loss + gradients + optimizer update ----------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Builds `<f>_train_step` from `<f>_vjp` (inlined, seeded with a cotangent
+// of one for the loss) and the optimizer's update of every `kiln.trainable`
+// argument, in kiln ops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/kiln/IR/KilnOps.h"
+#include "dialects/kiln/IR/VJP/VJPUtils.h"
+#include "dialects/kiln/Transforms/Autodiff.h"
+#include "dialects/kiln/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+
+using namespace mlir;
+
+namespace kiln {
+#define GEN_PASS_DEF_TRAINSTEPPASS
+#include "dialects/kiln/Transforms/Passes.h.inc"
+} // namespace kiln
+
+namespace {
+
+using kiln::vjp::scalar;
+
+struct Optimizer {
+  std::string kind;
+  double lr, momentum, beta1, beta2, epsilon, weightDecay, clipNorm,
+      clipValue;
+  bool nesterov;
+
+  /// Names of the state slots of one parameter.
+  SmallVector<std::string> slots() const {
+    if (kind == "adam")
+      return {"m", "v"};
+    if (momentum != 0.0)
+      return {"momentum"};
+    return {};
+  }
+};
+
+/// The arguments, results and names of the train step under construction.
+struct Signature {
+  SmallVector<Type> inputs, results;
+  SmallVector<DictionaryAttr> inputAttrs, resultAttrs;
+};
+
+class TrainStepBuilder {
+public:
+  TrainStepBuilder(func::FuncOp fn, const Optimizer &opt) : fn_(fn), opt_(opt) {}
+  LogicalResult build();
+
+private:
+  DictionaryAttr named(const std::string &name) {
+    MLIRContext *ctx = fn_.getContext();
+    return DictionaryAttr::get(
+        ctx, {NamedAttribute(StringAttr::get(ctx, "kiln.name"),
+                             StringAttr::get(ctx, name))});
+  }
+  std::string argName(unsigned i) {
+    if (auto attr = fn_.getArgAttrOfType<StringAttr>(i, "kiln.name"))
+      return attr.str();
+    return "arg" + std::to_string(i);
+  }
+  /// The gradient after clipping.
+  Value clip(OpBuilder &b, Location loc, Value g);
+  /// The new parameter and state for one parameter.
+  void update(OpBuilder &b, Location loc, Value p, Value g, ValueRange state,
+              Value step, SmallVectorImpl<Value> &newState, Value &newP);
+
+  func::FuncOp fn_;
+  Optimizer opt_;
+};
+
+Value TrainStepBuilder::clip(OpBuilder &b, Location loc, Value g) {
+  Type elt = kiln::vjp::elementType(g);
+  if (opt_.clipValue > 0.0)
+    g = kiln::ClampOp::create(b, loc, g.getType(), g,
+                              b.getF64FloatAttr(-opt_.clipValue),
+                              b.getF64FloatAttr(opt_.clipValue));
+  if (opt_.clipNorm > 0.0) {
+    // g * clipnorm / max(||g||, clipnorm).
+    int64_t rank = cast<RankedTensorType>(g.getType()).getRank();
+    SmallVector<int64_t> all;
+    for (int64_t i = 0; i < rank; ++i)
+      all.push_back(i);
+    Value sq = kiln::MulOp::create(b, loc, g, g);
+    Value norm = kiln::SqrtOp::create(
+        b, loc, kiln::ReduceSumOp::create(b, loc, sq, all, false));
+    Value c = scalar(b, loc, elt, opt_.clipNorm);
+    Value denom = kiln::MaximumOp::create(b, loc, norm, c);
+    g = kiln::MulOp::create(b, loc, g, kiln::DivOp::create(b, loc, c, denom));
+  }
+  return g;
+}
+
+void TrainStepBuilder::update(OpBuilder &b, Location loc, Value p, Value g,
+                              ValueRange state, Value step,
+                              SmallVectorImpl<Value> &newState, Value &newP) {
+  Type elt = kiln::vjp::elementType(p);
+  auto c = [&](double v) { return scalar(b, loc, elt, v); };
+  auto mul = [&](Value l, Value r) -> Value { return kiln::MulOp::create(b, loc, l, r); };
+  auto add = [&](Value l, Value r) -> Value { return kiln::AddOp::create(b, loc, l, r); };
+  auto sub = [&](Value l, Value r) -> Value { return kiln::SubOp::create(b, loc, l, r); };
+  g = clip(b, loc, g);
+  if (opt_.weightDecay != 0.0)
+    p = sub(p, mul(c(opt_.lr * opt_.weightDecay), p));
+  if (opt_.kind == "adam") {
+    Value m = add(mul(c(opt_.beta1), state[0]), mul(c(1.0 - opt_.beta1), g));
+    Value v = add(mul(c(opt_.beta2), state[1]), mul(c(1.0 - opt_.beta2), mul(g, g)));
+    // lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t).
+    Value b1t = kiln::PowOp::create(b, loc, c(opt_.beta1), step);
+    Value b2t = kiln::PowOp::create(b, loc, c(opt_.beta2), step);
+    Value lrT = kiln::DivOp::create(
+        b, loc, mul(c(opt_.lr), kiln::SqrtOp::create(b, loc, sub(c(1.0), b2t))),
+        sub(c(1.0), b1t));
+    Value denom = add(kiln::SqrtOp::create(b, loc, v), c(opt_.epsilon));
+    newP = sub(p, mul(lrT, kiln::DivOp::create(b, loc, m, denom)));
+    newState.append({m, v});
+    return;
+  }
+  Value lrG = mul(c(opt_.lr), g);
+  if (opt_.momentum == 0.0) {
+    newP = sub(p, lrG);
+    return;
+  }
+  Value v = sub(mul(c(opt_.momentum), state[0]), lrG);
+  newP = opt_.nesterov ? add(p, sub(mul(c(opt_.momentum), v), lrG)) : add(p, v);
+  newState.push_back(v);
+}
+
+LogicalResult TrainStepBuilder::build() {
+  FunctionType type = fn_.getFunctionType();
+  if (type.getNumResults() == 0)
+    return fn_.emitError("kiln-train-step: the function returns no loss");
+  auto lossType = dyn_cast<RankedTensorType>(type.getResult(0));
+  if (!lossType || lossType.getRank() != 0 ||
+      !isa<FloatType>(lossType.getElementType()))
+    return fn_.emitError("kiln-train-step: the first result must be the loss, "
+                         "a rank-0 float tensor, got ")
+           << type.getResult(0);
+  SmallVector<unsigned> params;
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    if (!fn_.getArgAttr(i, "kiln.trainable"))
+      continue;
+    auto t = dyn_cast<RankedTensorType>(type.getInput(i));
+    if (!t || !isa<FloatType>(t.getElementType()) || !t.hasStaticShape())
+      return fn_.emitError("kiln-train-step: trainable argument #")
+             << i << " must be a statically shaped float tensor, got "
+             << type.getInput(i);
+    params.push_back(i);
+  }
+  if (params.empty())
+    return fn_.emitError("kiln-train-step: no argument is marked kiln.trainable");
+
+  FailureOr<func::FuncOp> vjp = kiln::buildVJPFunction(fn_);
+  if (failed(vjp))
+    return failure();
+
+  // The signature.
+  MLIRContext *ctx = fn_.getContext();
+  Signature sig;
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    sig.inputs.push_back(type.getInput(i));
+    DictionaryAttr attrs = fn_.getArgAttrDict(i);
+    sig.inputAttrs.push_back(attrs ? attrs : DictionaryAttr::get(ctx));
+  }
+  SmallVector<std::string> slots = opt_.slots();
+  for (unsigned p : params)
+    for (const std::string &slot : slots) {
+      sig.inputs.push_back(type.getInput(p));
+      sig.inputAttrs.push_back(named(argName(p) + "_" + slot));
+    }
+  auto i64Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 64));
+  sig.inputs.push_back(i64Scalar);
+  sig.inputAttrs.push_back(named("iterations"));
+  for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    sig.results.push_back(type.getResult(i));
+    DictionaryAttr attrs = fn_.getResultAttrDict(i);
+    sig.resultAttrs.push_back(attrs ? attrs
+                                    : named(i == 0 ? "loss" : "metric" + std::to_string(i)));
+  }
+  for (unsigned p : params) {
+    sig.results.push_back(type.getInput(p));
+    sig.resultAttrs.push_back(named("new_" + argName(p)));
+  }
+  for (unsigned p : params)
+    for (const std::string &slot : slots) {
+      sig.results.push_back(type.getInput(p));
+      sig.resultAttrs.push_back(named("new_" + argName(p) + "_" + slot));
+    }
+  sig.results.push_back(i64Scalar);
+  sig.resultAttrs.push_back(named("new_iterations"));
+
+  OpBuilder b(ctx);
+  b.setInsertionPointAfter(*vjp);
+  Location loc = fn_.getLoc();
+  auto step = func::FuncOp::create(
+      b, loc, (fn_.getSymName() + "_train_step").str(),
+      FunctionType::get(ctx, sig.inputs, sig.results));
+  step.setAllArgAttrs(sig.inputAttrs);
+  step.setAllResultAttrs(sig.resultAttrs);
+  Block *body = step.addEntryBlock();
+  b.setInsertionPointToStart(body);
+
+  // The VJP, inlined, seeded with d(loss) = 1 and zero cotangents for the
+  // metrics.
+  Block &vjpBody = vjp->getBody().front();
+  IRMapping map;
+  for (unsigned i = 0; i < type.getNumInputs(); ++i)
+    map.map(vjpBody.getArgument(i), body->getArgument(i));
+  unsigned seed = type.getNumInputs();
+  for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    auto t = dyn_cast<RankedTensorType>(type.getResult(i));
+    if (!t || !isa<FloatType>(t.getElementType()))
+      continue;
+    Value s = scalar(b, loc, t.getElementType(), i == 0 ? 1.0 : 0.0);
+    if (t.getRank() != 0)
+      s = kiln::BroadcastToOp::create(b, loc, s, Value(),
+                                      ArrayRef<int64_t>(t.getShape()));
+    map.map(vjpBody.getArgument(seed++), s);
+  }
+  for (Operation &op : vjpBody.without_terminator())
+    b.clone(op, map);
+  auto ret = cast<func::ReturnOp>(vjpBody.getTerminator());
+  SmallVector<Value> vjpResults;
+  for (Value v : ret.getOperands())
+    vjpResults.push_back(map.lookup(v));
+  // The gradient of argument i is after the results, among float arguments.
+  DenseMap<unsigned, Value> grads;
+  unsigned k = type.getNumResults();
+  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+    auto t = dyn_cast<RankedTensorType>(type.getInput(i));
+    if (t && isa<FloatType>(t.getElementType()))
+      grads[i] = vjpResults[k++];
+  }
+  (*vjp).erase();
+
+  // The iteration count t = iterations + 1, as the parameters' float type.
+  Value iterations = body->getArguments().back();
+  Value one = kiln::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i64Scalar, APInt(64, 1)));
+  Value newIterations = kiln::AddOp::create(b, loc, iterations, one);
+
+  SmallVector<Value> results(vjpResults.begin(),
+                             vjpResults.begin() + type.getNumResults());
+  SmallVector<Value> newParams, newStates;
+  unsigned stateArg = type.getNumInputs();
+  for (unsigned p : params) {
+    Value param = body->getArgument(p);
+    Type elt = kiln::vjp::elementType(param);
+    Value t = kiln::CastOp::create(b, loc, RankedTensorType::get({}, elt),
+                                   newIterations);
+    SmallVector<Value> state;
+    for (size_t s = 0; s < slots.size(); ++s)
+      state.push_back(body->getArgument(stateArg++));
+    Value newP;
+    SmallVector<Value> newState;
+    update(b, loc, param, grads.lookup(p), state, t, newState, newP);
+    auto cast = [&](Value v) -> Value {
+      return v.getType() == param.getType()
+                 ? v
+                 : tensor::CastOp::create(b, loc, param.getType(), v);
+    };
+    newParams.push_back(cast(newP));
+    for (Value s : newState)
+      newStates.push_back(cast(s));
+  }
+  results.append(newParams);
+  results.append(newStates);
+  results.push_back(newIterations);
+  func::ReturnOp::create(b, loc, results);
+  return success();
+}
+
+struct TrainStepPass : kiln::impl::TrainStepPassBase<TrainStepPass> {
+  using TrainStepPassBase::TrainStepPassBase;
+
+  void runOnOperation() override {
+    if (optimizer != "sgd" && optimizer != "adam") {
+      getOperation().emitError() << "kiln-train-step: unknown optimizer '"
+                                 << optimizer << "' (expected sgd or adam)";
+      return signalPassFailure();
+    }
+    FailureOr<func::FuncOp> fn =
+        kiln::findFunction(getOperation(), function, "kiln-train-step");
+    if (failed(fn))
+      return signalPassFailure();
+    Optimizer opt{optimizer,  learningRate, momentum,  beta1,    beta2,
+                  epsilon,    weightDecay,  clipNorm,  clipValue, nesterov};
+    if (failed(TrainStepBuilder(*fn, opt).build()))
+      signalPassFailure();
+  }
+};
+
+} // namespace
