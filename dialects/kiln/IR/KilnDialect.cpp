@@ -29,6 +29,7 @@ void KilnDialect::initialize() {
       >();
   attachElementwiseVJPs(getContext());
   attachStructureVJPs(getContext());
+  attachNNVJPs(getContext());
 }
 
 Operation *KilnDialect::materializeConstant(OpBuilder &builder,

@@ -94,32 +94,9 @@ FailureOr<func::FuncOp> VJPBuilder::build() {
   SmallVector<Operation *> ops;
   for (Operation &op : body.without_terminator())
     ops.push_back(&op);
-  for (Operation *op : llvm::reverse(ops)) {
-    SmallVector<Value> resultCts;
-    bool any = false;
-    for (Value r : op->getResults()) {
-      Value ct = cotangents_.lookup(r);
-      resultCts.push_back(ct);
-      any |= static_cast<bool>(ct);
-    }
-    if (!any || llvm::none_of(op->getOperands(), [&](Value v) {
-          return active.contains(v);
-        }))
-      continue;
-    auto diff = dyn_cast<kiln::DifferentiableOpInterface>(op);
-    if (!diff)
-      return op->emitOpError("is not differentiable (no VJP rule)");
-    SmallVector<Value> operandCts;
-    if (failed(diff.buildVJP(b, resultCts, operandCts)))
-      return op->emitOpError("cannot be differentiated here");
-    if (operandCts.size() != op->getNumOperands())
-      return op->emitOpError("VJP rule returned ")
-             << operandCts.size() << " cotangents for "
-             << op->getNumOperands() << " operands";
-    for (auto [operand, ct] : llvm::zip(op->getOperands(), operandCts))
-      if (ct && active.contains(operand))
-        accumulate(b, op->getLoc(), operand, ct);
-  }
+  if (failed(kiln::vjp::reverseSweep(
+          b, ops, cotangents_, [&](Value v) { return active.contains(v); })))
+    return failure();
 
   // Results: the function's, then a cotangent per floating-point argument.
   SmallVector<Value> results(ret.getOperands());

@@ -161,3 +161,61 @@ func.func @f(%x: tensor<?x6xf64> {kiln.name = "x"}, %labels: tensor<?xi64> {kiln
 
 for name, (comment, extra, body) in STRUCTURE.items():
     write(name, body.lstrip("\n"), f"VJP of {comment}", extra)
+
+NN = {
+    "conv2d_strided": ("a 2-D convolution with stride 2, dilation 1 and asymmetric padding.", "", """
+func.func @f(%x: tensor<?x7x6x2xf64> {kiln.name = "x"}, %w: tensor<3x2x2x3xf64> {kiln.name = "w"}) -> (tensor<?x4x3x3xf64> {kiln.name = "y"}) {
+  %y = kiln.conv %x, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 0, 1>} : (tensor<?x7x6x2xf64>, tensor<3x2x2x3xf64>) -> tensor<?x4x3x3xf64>
+  return %y : tensor<?x4x3x3xf64>
+}
+"""),
+    "conv1d_dilated": ("a 1-D convolution with dilation 2 (causal padding).", "", """
+func.func @f(%x: tensor<?x9x3xf64> {kiln.name = "x"}, %w: tensor<3x3x4xf64> {kiln.name = "w"}) -> (tensor<?x9x4xf64> {kiln.name = "y"}) {
+  %y = kiln.conv %x, %w {dilations = array<i64: 2>, padding = array<i64: 4, 0>} : (tensor<?x9x3xf64>, tensor<3x3x4xf64>) -> tensor<?x9x4xf64>
+  return %y : tensor<?x9x4xf64>
+}
+"""),
+    "avg_pool_padded": ("average pooling, 3x3 windows, stride 2, padding not counted.", "", """
+func.func @f(%x: tensor<?x5x5x2xf64> {kiln.name = "x"}) -> (tensor<?x3x3x2xf64> {kiln.name = "y"}) {
+  %y = kiln.avg_pool %x {window = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<?x5x5x2xf64>) -> tensor<?x3x3x2xf64>
+  return %y : tensor<?x3x3x2xf64>
+}
+"""),
+    "avg_pool_valid": ("average pooling, 2x2 windows, stride 2.", "", """
+func.func @f(%x: tensor<?x4x6x3xf64> {kiln.name = "x"}) -> (tensor<?x2x3x3xf64> {kiln.name = "y"}) {
+  %y = kiln.avg_pool %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x4x6x3xf64>) -> tensor<?x2x3x3xf64>
+  return %y : tensor<?x2x3x3xf64>
+}
+"""),
+    "batch_norm_training": ("batch normalization with batch statistics (all three results).", "", """
+func.func @f(%x: tensor<?x4x3xf64> {kiln.name = "x"}, %g: tensor<3xf64> {kiln.name = "g"}, %b: tensor<3xf64> {kiln.name = "b"})
+    -> (tensor<?x4x3xf64> {kiln.name = "y"}, tensor<3xf64> {kiln.name = "mean"}, tensor<3xf64> {kiln.name = "var"}) {
+  %y, %m, %v = kiln.batch_norm_training %x, %g, %b {epsilon = 1.0e-3 : f64, feature_axis = 2 : i64}
+      : (tensor<?x4x3xf64>, tensor<3xf64>, tensor<3xf64>) -> (tensor<?x4x3xf64>, tensor<3xf64>, tensor<3xf64>)
+  return %y, %m, %v : tensor<?x4x3xf64>, tensor<3xf64>, tensor<3xf64>
+}
+"""),
+    "batch_norm_inference": ("batch normalization with given statistics.", "// RANGE: var 0.5 2\\n", """
+func.func @f(%x: tensor<?x3x4xf64> {kiln.name = "x"}, %g: tensor<3xf64> {kiln.name = "g"}, %b: tensor<3xf64> {kiln.name = "b"},
+             %mean: tensor<3xf64> {kiln.name = "mean"}, %var: tensor<3xf64> {kiln.name = "var"}) -> (tensor<?x3x4xf64> {kiln.name = "y"}) {
+  %y = kiln.batch_norm_inference %x, %g, %b, %mean, %var {epsilon = 1.0e-3 : f64, feature_axis = 1 : i64}
+      : (tensor<?x3x4xf64>, tensor<3xf64>, tensor<3xf64>, tensor<3xf64>, tensor<3xf64>) -> tensor<?x3x4xf64>
+  return %y : tensor<?x3x4xf64>
+}
+"""),
+    "layer_norm": ("layer normalization over the last two axes.", "", """
+func.func @f(%x: tensor<?x3x4xf64> {kiln.name = "x"}, %g: tensor<3x4xf64> {kiln.name = "g"}, %b: tensor<3x4xf64> {kiln.name = "b"}) -> (tensor<?x3x4xf64> {kiln.name = "y"}) {
+  %y = kiln.layer_norm %x, %g, %b {axes = array<i64: 1, 2>, epsilon = 1.0e-3 : f64} : (tensor<?x3x4xf64>, tensor<3x4xf64>, tensor<3x4xf64>) -> tensor<?x3x4xf64>
+  return %y : tensor<?x3x4xf64>
+}
+"""),
+    "dropout_training": ("dropout in training mode (the same mask on the cotangent).", "", """
+func.func @f(%x: tensor<?x16xf64> {kiln.name = "x"}) -> (tensor<?x16xf64> {kiln.name = "y"}) {
+  %y = kiln.dropout %x {rate = 0.3 : f64, seed = 7 : i64, training = true} : (tensor<?x16xf64>) -> tensor<?x16xf64>
+  return %y : tensor<?x16xf64>
+}
+"""),
+}
+
+for name, (comment, extra, body) in NN.items():
+    write(name, body.lstrip("\n"), f"VJP of {comment}", extra.replace("\\n", "\n"))

@@ -8,6 +8,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 
@@ -59,6 +60,79 @@ Value broadcastLike(OpBuilder &b, Location loc, Value v, Value like) {
   for (int64_t d : likeType.getShape())
     shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
   return BroadcastToOp::create(b, loc, v, like, shape);
+}
+
+LogicalResult reverseSweep(OpBuilder &b, ArrayRef<Operation *> ops,
+                           DenseMap<Value, Value> &cotangents,
+                           function_ref<bool(Value)> isActive) {
+  for (Operation *op : llvm::reverse(ops)) {
+    SmallVector<Value> resultCts;
+    bool any = false;
+    for (Value r : op->getResults()) {
+      Value ct = cotangents.lookup(r);
+      resultCts.push_back(ct);
+      any |= static_cast<bool>(ct);
+    }
+    if (!any || llvm::none_of(op->getOperands(), isActive))
+      continue;
+    auto diff = dyn_cast<DifferentiableOpInterface>(op);
+    if (!diff)
+      return op->emitOpError("is not differentiable (no VJP rule)");
+    SmallVector<Value> operandCts;
+    if (failed(diff.buildVJP(b, resultCts, operandCts)))
+      return op->emitOpError("cannot be differentiated here");
+    if (operandCts.size() != op->getNumOperands())
+      return op->emitOpError("VJP rule returned ")
+             << operandCts.size() << " cotangents for "
+             << op->getNumOperands() << " operands";
+    for (auto [operand, ct] : llvm::zip(op->getOperands(), operandCts)) {
+      if (!ct || !isActive(operand))
+        continue;
+      auto [it, inserted] = cotangents.try_emplace(operand, ct);
+      if (!inserted)
+        it->second = AddOp::create(b, op->getLoc(), it->second, ct);
+    }
+  }
+  return success();
+}
+
+namespace {
+/// Records the ops a builder creates.
+struct Recorder : OpBuilder::Listener {
+  SmallVector<Operation *> ops;
+  void notifyOperationInserted(Operation *op,
+                               OpBuilder::InsertPoint) override {
+    ops.push_back(op);
+  }
+};
+} // namespace
+
+LogicalResult vjpByDecomposition(
+    Operation *op, OpBuilder &b, Cts cts, Out &out,
+    function_ref<SmallVector<Value>(OpBuilder &, Location)> decompose) {
+  Recorder recorder;
+  OpBuilder::Listener *previous = b.getListener();
+  b.setListener(&recorder);
+  SmallVector<Value> results = decompose(b, op->getLoc());
+  b.setListener(previous);
+  DenseMap<Value, Value> cotangents;
+  for (auto [r, ct] : llvm::zip(results, cts))
+    if (ct)
+      cotangents[r] = ct;
+  DenseSet<Value> operands(op->getOperands().begin(), op->getOperands().end());
+  // Everything the decomposition computed from the operands is active.
+  DenseSet<Value> active(operands);
+  for (Operation *created : recorder.ops)
+    if (llvm::any_of(created->getOperands(),
+                     [&](Value v) { return active.contains(v); }))
+      for (Value r : created->getResults())
+        active.insert(r);
+  if (failed(reverseSweep(b, recorder.ops, cotangents,
+                          [&](Value v) { return active.contains(v); })))
+    return failure();
+  for (Value operand : op->getOperands())
+    out.push_back(cotangents.lookup(operand));
+  return success();
 }
 
 } // namespace kiln::vjp

@@ -18,6 +18,7 @@ namespace kiln {
 /// Attach the rules of each family (called when the dialect loads).
 void attachElementwiseVJPs(mlir::MLIRContext *ctx);
 void attachStructureVJPs(mlir::MLIRContext *ctx);
+void attachNNVJPs(mlir::MLIRContext *ctx);
 
 namespace vjp {
 
@@ -43,6 +44,25 @@ mlir::FailureOr<Value> unbroadcast(mlir::OpBuilder &b, mlir::Location loc,
 /// Broadcasts `v` to the shape of `like` (NumPy rules, `like`'s sizes).
 Value broadcastLike(mlir::OpBuilder &b, mlir::Location loc, Value v,
                     Value like);
+
+/// The reverse sweep over `ops` (in program order): each op with a
+/// cotangent on some result and an operand for which `isActive` holds gets
+/// its VJP built, and the operands' cotangents are summed into
+/// `cotangents`. An op without a rule is an error naming it.
+mlir::LogicalResult
+reverseSweep(mlir::OpBuilder &b, llvm::ArrayRef<mlir::Operation *> ops,
+             llvm::DenseMap<Value, Value> &cotangents,
+             llvm::function_ref<bool(Value)> isActive);
+
+/// The VJP of `op` through a decomposition into primitive kiln ops:
+/// `decompose` rebuilds op's results from its operands; the primitives'
+/// own rules then differentiate it. The rebuilt forward values are only
+/// used by the backward code (canonicalization merges what it can).
+mlir::LogicalResult vjpByDecomposition(
+    mlir::Operation *op, mlir::OpBuilder &b, Cts cts, Out &out,
+    llvm::function_ref<llvm::SmallVector<Value>(mlir::OpBuilder &,
+                                                mlir::Location)>
+        decompose);
 
 /// A VJP rule: the op, the builder, the result cotangents (non-null for a
 /// single-result op), and the operand cotangents to push.

@@ -1,0 +1,293 @@
+//===- NNVJP.cpp - VJP rules of convolutions, pooling, norms, dropout -----===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// A convolution's input cotangent is a transposed convolution of the
+// result cotangent with the same filter; its filter cotangent is a
+// convolution of the padded input with the result cotangent, batch and
+// channels swapped. Average pooling spreads each cotangent over its window
+// with a depthwise transposed convolution. The normalizations are
+// differentiated through their decomposition into primitive kiln ops;
+// dropout applies the same mask to the cotangent.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/kiln/IR/VJP/VJPUtils.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+using namespace vjp;
+
+/// Per spatial dimension: stride, dilation, low and high padding.
+struct Window {
+  SmallVector<int64_t> strides, dilations, low, high;
+};
+
+Window windowOf(int64_t spatial, std::optional<ArrayRef<int64_t>> strides,
+                std::optional<ArrayRef<int64_t>> dilations,
+                std::optional<ArrayRef<int64_t>> padding) {
+  Window w;
+  for (int64_t i = 0; i < spatial; ++i) {
+    w.strides.push_back(strides ? (*strides)[i] : 1);
+    w.dilations.push_back(dilations ? (*dilations)[i] : 1);
+    w.low.push_back(padding ? (*padding)[2 * i] : 0);
+    w.high.push_back(padding ? (*padding)[2 * i + 1] : 0);
+  }
+  return w;
+}
+
+/// The output padding that makes a transposed convolution of a window's
+/// result give back `input`'s spatial sizes; fails on dynamic sizes.
+FailureOr<SmallVector<int64_t>> outputPadding(Location loc, Value input,
+                                              ArrayRef<int64_t> kernel,
+                                              const Window &w) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> pads;
+  for (size_t i = 0; i < kernel.size(); ++i) {
+    int64_t size = type.getDimSize(i + 1);
+    if (ShapedType::isDynamic(size))
+      return emitError(loc) << "cannot differentiate a window over a "
+                               "dynamic spatial dimension";
+    int64_t span = size + w.low[i] + w.high[i] - w.dilations[i] * (kernel[i] - 1) - 1;
+    pads.push_back(span % w.strides[i]);
+  }
+  return pads;
+}
+
+SmallVector<int64_t> flatPadding(const Window &w) {
+  SmallVector<int64_t> out;
+  for (size_t i = 0; i < w.low.size(); ++i) {
+    out.push_back(w.low[i]);
+    out.push_back(w.high[i]);
+  }
+  return out;
+}
+
+LogicalResult convVJP(ConvOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  if (op.getGroups() != 1)
+    return emitError(loc) << "cannot differentiate a grouped convolution yet";
+  Value x = op.getInput(), w = op.getFilter(), ct = cts[0];
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t spatial = xType.getRank() - 2;
+  Window win = windowOf(spatial, op.getStrides(), op.getDilations(), op.getPadding());
+  SmallVector<int64_t> kernel(wType.getShape().take_front(spatial));
+  FailureOr<SmallVector<int64_t>> outPad = outputPadding(loc, x, kernel, win);
+  if (failed(outPad))
+    return failure();
+
+  // d input: the transposed convolution with the same filter (HWIO is the
+  // transposed convolution's [spatial, out, in] layout for this direction).
+  Value dx = ConvTransposeOp::create(
+      b, loc, ct, w, b.getDenseI64ArrayAttr(win.strides),
+      b.getDenseI64ArrayAttr(win.dilations),
+      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(*outPad),
+      b.getI64IntegerAttr(1));
+
+  // d filter[k, ci, co] = sum_{n, o} xpad[n, o * s + k * d, ci] * ct[n, o, co]:
+  // a convolution of xpad as [ci, spatial, n] with ct as a [spatial, n, co]
+  // filter, strides and dilations swapped, cut to the kernel size.
+  SmallVector<int64_t> low(xType.getRank(), 0), high(xType.getRank(), 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    low[i + 1] = win.low[i];
+    high[i + 1] = win.high[i];
+  }
+  Value xpad = PadOp::create(b, loc, x, b.getDenseI64ArrayAttr(low),
+                             b.getDenseI64ArrayAttr(high),
+                             PadModeAttr::get(b.getContext(), PadMode::constant),
+                             b.getF64FloatAttr(0.0));
+  int64_t rank = xType.getRank();
+  SmallVector<int64_t> xPerm{rank - 1}, ctPerm;
+  for (int64_t i = 1; i <= spatial; ++i) {
+    xPerm.push_back(i);
+    ctPerm.push_back(i);
+  }
+  xPerm.push_back(0);
+  ctPerm.push_back(0);
+  ctPerm.push_back(rank - 1);
+  Value xt = TransposeOp::create(b, loc, xpad, xPerm);
+  Value ctt = TransposeOp::create(b, loc, ct, ctPerm);
+  Value corr = ConvOp::create(b, loc, xt, ctt, b.getDenseI64ArrayAttr(win.dilations),
+                              b.getDenseI64ArrayAttr(win.strides),
+                              b.getDenseI64ArrayAttr(SmallVector<int64_t>(2 * spatial, 0)),
+                              b.getI64IntegerAttr(1));
+  // [ci, r..., co] -> [k..., ci, co].
+  SmallVector<int64_t> axes, starts, ends, steps;
+  for (int64_t i = 0; i < spatial; ++i) {
+    axes.push_back(i + 1);
+    starts.push_back(0);
+    ends.push_back(kernel[i]);
+    steps.push_back(1);
+  }
+  Value cut = SliceOp::create(b, loc, corr, axes, starts, ends, steps);
+  SmallVector<int64_t> back;
+  for (int64_t i = 1; i <= spatial; ++i)
+    back.push_back(i);
+  back.push_back(0);
+  back.push_back(spatial + 1);
+  Value dw = TransposeOp::create(b, loc, cut, back);
+  out.push_back(dx);
+  out.push_back(dw);
+  return success();
+}
+
+LogicalResult avgPoolVJP(AvgPoolOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  Value x = op.getInput();
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t spatial = xType.getRank() - 2;
+  int64_t channels = xType.getDimSize(xType.getRank() - 1);
+  if (ShapedType::isDynamic(channels))
+    return emitError(loc) << "cannot differentiate pooling over dynamic channels";
+  Window win = windowOf(spatial, op.getStrides(), op.getDilations(), op.getPadding());
+  ArrayRef<int64_t> kernel = op.getWindow();
+  FailureOr<SmallVector<int64_t>> outPad = outputPadding(loc, x, kernel, win);
+  if (failed(outPad))
+    return failure();
+  Type elt = elementType(x);
+  Value ct = cts[0];
+  // Each output averaged `count` inputs: the window, or without
+  // count_include_pad the window's inputs that are not padding, which is
+  // the window size times an average pool of ones that counts padding.
+  int64_t windowSize = 1;
+  for (int64_t k : kernel)
+    windowSize *= k;
+  bool padded = llvm::any_of(win.low, [](int64_t v) { return v != 0; }) ||
+                llvm::any_of(win.high, [](int64_t v) { return v != 0; });
+  if (padded && !op.getCountIncludePad()) {
+    Value ones = broadcastLike(b, loc, scalar(b, loc, elt, 1.0), x);
+    Value frac = AvgPoolOp::create(b, loc, ones, op.getWindowAttr(),
+                                   op.getStridesAttr(), op.getDilationsAttr(),
+                                   op.getPaddingAttr(), b.getBoolAttr(true));
+    ct = DivOp::create(b, loc, ct,
+                       MulOp::create(b, loc, frac, scalar(b, loc, elt, windowSize)));
+  } else {
+    ct = MulOp::create(b, loc, ct, scalar(b, loc, elt, 1.0 / windowSize));
+  }
+  // Spread over the window: a depthwise transposed convolution with ones,
+  // filter [k..., 1, channels].
+  SmallVector<int64_t> fshape(kernel);
+  fshape.push_back(1);
+  fshape.push_back(channels);
+  auto ftype = RankedTensorType::get(fshape, elt);
+  Value ones = ConstantOp::create(
+      b, loc, DenseElementsAttr::get(ftype, b.getFloatAttr(elt, 1.0)));
+  out.push_back(ConvTransposeOp::create(
+      b, loc, ct, ones, b.getDenseI64ArrayAttr(win.strides),
+      b.getDenseI64ArrayAttr(win.dilations),
+      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(*outPad),
+      b.getI64IntegerAttr(channels)));
+  return success();
+}
+
+/// `v` (1-D over `axis`) reshaped to broadcast against a tensor of `rank`.
+Value alongAxis(OpBuilder &b, Location loc, Value v, int64_t axis, int64_t rank) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = cast<RankedTensorType>(v.getType()).getDimSize(0);
+  return ReshapeOp::create(b, loc, v, shape);
+}
+
+/// (x - mean) / sqrt(var + eps) over `axes` (kept), with the statistics.
+std::tuple<Value, Value, Value> normalize(OpBuilder &b, Location loc, Value x,
+                                          ArrayRef<int64_t> axes, double eps) {
+  Type elt = elementType(x);
+  Value mean = ReduceMeanOp::create(b, loc, x, axes, true);
+  Value centered = SubOp::create(b, loc, x, mean);
+  Value var = ReduceMeanOp::create(b, loc, MulOp::create(b, loc, centered, centered),
+                                   axes, true);
+  Value inv = RsqrtOp::create(b, loc, AddOp::create(b, loc, var, scalar(b, loc, elt, eps)));
+  return {MulOp::create(b, loc, centered, inv), mean, var};
+}
+
+LogicalResult batchNormTrainingVJP(BatchNormTrainingOp op, OpBuilder &b,
+                                   Cts cts, Out &out) {
+  return vjpByDecomposition(op, b, cts, out, [&](OpBuilder &b, Location loc) {
+    Value x = op.getInput();
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    int64_t f = static_cast<int64_t>(op.getFeatureAxis());
+    SmallVector<int64_t> axes;
+    for (int64_t i = 0; i < rank; ++i)
+      if (i != f)
+        axes.push_back(i);
+    auto [norm, mean, var] =
+        normalize(b, loc, x, axes, op.getEpsilon().convertToDouble());
+    Value y = AddOp::create(
+        b, loc, MulOp::create(b, loc, norm, alongAxis(b, loc, op.getScale(), f, rank)),
+        alongAxis(b, loc, op.getOffset(), f, rank));
+    int64_t c = cast<RankedTensorType>(op.getScale().getType()).getDimSize(0);
+    return SmallVector<Value>{y, ReshapeOp::create(b, loc, mean, ArrayRef<int64_t>{c}),
+                              ReshapeOp::create(b, loc, var, ArrayRef<int64_t>{c})};
+  });
+}
+
+LogicalResult batchNormInferenceVJP(BatchNormInferenceOp op, OpBuilder &b,
+                                    Cts cts, Out &out) {
+  return vjpByDecomposition(op, b, cts, out, [&](OpBuilder &b, Location loc) {
+    Value x = op.getInput();
+    int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+    int64_t f = static_cast<int64_t>(op.getFeatureAxis());
+    Type elt = elementType(x);
+    auto along = [&](Value v) { return alongAxis(b, loc, v, f, rank); };
+    Value inv = RsqrtOp::create(
+        b, loc,
+        AddOp::create(b, loc, along(op.getVariance()),
+                      scalar(b, loc, elt, op.getEpsilon().convertToDouble())));
+    Value centered = SubOp::create(b, loc, x, along(op.getMean()));
+    Value y = AddOp::create(
+        b, loc, MulOp::create(b, loc, MulOp::create(b, loc, centered, inv), along(op.getScale())),
+        along(op.getOffset()));
+    return SmallVector<Value>{y};
+  });
+}
+
+LogicalResult layerNormVJP(LayerNormOp op, OpBuilder &b, Cts cts, Out &out) {
+  Value x = op.getInput();
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t a : op.getAxes())
+    axes.push_back(a < 0 ? a + rank : a);
+  llvm::sort(axes);
+  for (auto [i, a] : llvm::enumerate(axes))
+    if (a != rank - static_cast<int64_t>(axes.size()) + static_cast<int64_t>(i))
+      return emitError(op.getLoc())
+             << "cannot differentiate a layer_norm over non-trailing axes yet";
+  return vjpByDecomposition(op, b, cts, out, [&](OpBuilder &b, Location loc) {
+    auto [norm, mean, var] =
+        normalize(b, loc, x, axes, op.getEpsilon().convertToDouble());
+    (void)mean;
+    (void)var;
+    // scale and offset have the normalized (trailing) shape: they broadcast.
+    Value y = AddOp::create(b, loc, MulOp::create(b, loc, norm, op.getScale()),
+                            op.getOffset());
+    return SmallVector<Value>{y};
+  });
+}
+
+LogicalResult dropoutVJP(DropoutOp op, OpBuilder &b, Cts cts, Out &out) {
+  // The mask depends on the seed, offset and position only: the same
+  // dropout applied to the cotangent multiplies it by the same mask.
+  Value d = DropoutOp::create(b, op.getLoc(), cts[0].getType(), cts[0],
+                              op.getOffset(), op.getRateAttr(), op.getSeedAttr(),
+                              op.getTrainingAttr(), op.getNoiseShapeAttr());
+  out.push_back(d);
+  if (op.getOffset())
+    out.push_back(Value());
+  return success();
+}
+
+} // namespace
+
+void attachNNVJPs(MLIRContext *ctx) {
+  attach<ConvOp, convVJP>(ctx);
+  attach<AvgPoolOp, avgPoolVJP>(ctx);
+  attach<BatchNormTrainingOp, batchNormTrainingVJP>(ctx);
+  attach<BatchNormInferenceOp, batchNormInferenceVJP>(ctx);
+  attach<LayerNormOp, layerNormVJP>(ctx);
+  attach<DropoutOp, dropoutVJP>(ctx);
+}
+
+} // namespace kiln
