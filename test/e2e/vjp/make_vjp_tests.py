@@ -187,6 +187,18 @@ func.func @f(%x: tensor<?x4x6x3xf64> {kiln.name = "x"}) -> (tensor<?x2x3x3xf64> 
   return %y : tensor<?x2x3x3xf64>
 }
 """),
+    "max_pool_padded": ("max pooling, 3x3 windows, stride 2, padded (overlapping windows).", "", """
+func.func @f(%x: tensor<?x5x5x2xf64> {kiln.name = "x"}) -> (tensor<?x3x3x2xf64> {kiln.name = "y"}) {
+  %y = kiln.max_pool %x {window = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>} : (tensor<?x5x5x2xf64>) -> tensor<?x3x3x2xf64>
+  return %y : tensor<?x3x3x2xf64>
+}
+"""),
+    "max_pool_valid": ("max pooling, 2x2 windows, stride 2.", "", """
+func.func @f(%x: tensor<?x4x6x3xf64> {kiln.name = "x"}) -> (tensor<?x2x3x3xf64> {kiln.name = "y"}) {
+  %y = kiln.max_pool %x {window = array<i64: 2, 2>, strides = array<i64: 2, 2>} : (tensor<?x4x6x3xf64>) -> tensor<?x2x3x3xf64>
+  return %y : tensor<?x2x3x3xf64>
+}
+"""),
     "batch_norm_training": ("batch normalization with batch statistics (all three results).", "", """
 func.func @f(%x: tensor<?x4x3xf64> {kiln.name = "x"}, %g: tensor<3xf64> {kiln.name = "g"}, %b: tensor<3xf64> {kiln.name = "b"})
     -> (tensor<?x4x3xf64> {kiln.name = "y"}, tensor<3xf64> {kiln.name = "mean"}, tensor<3xf64> {kiln.name = "var"}) {

@@ -14,6 +14,8 @@
 
 #include "dialects/kiln/IR/VJP/VJPUtils.h"
 
+#include <limits>
+
 using namespace mlir;
 
 namespace kiln {
@@ -184,6 +186,109 @@ LogicalResult avgPoolVJP(AvgPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   return success();
 }
 
+/// A float constant of `type` filled by `value(flat index)`.
+Value filledConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                     llvm::function_ref<double(int64_t)> value) {
+  auto elt = cast<FloatType>(type.getElementType());
+  SmallVector<APFloat> values;
+  for (int64_t i = 0; i < type.getNumElements(); ++i) {
+    APFloat v(value(i));
+    bool lost;
+    v.convert(elt.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    values.push_back(v);
+  }
+  return ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+}
+
+LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  Value x = op.getInput(), y = op.getResult(), ct = cts[0];
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto yType = cast<RankedTensorType>(y.getType());
+  int64_t rank = xType.getRank(), spatial = rank - 2;
+  int64_t channels = xType.getDimSize(rank - 1);
+  if (ShapedType::isDynamic(channels))
+    return emitError(loc) << "cannot differentiate pooling over dynamic channels";
+  Window win = windowOf(spatial, op.getStrides(), op.getDilations(), op.getPadding());
+  ArrayRef<int64_t> kernel = op.getWindow();
+  FailureOr<SmallVector<int64_t>> outPad = outputPadding(loc, x, kernel, win);
+  if (failed(outPad))
+    return failure();
+  Type elt = elementType(x);
+  // Padding never wins the max.
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    low[i + 1] = win.low[i];
+    high[i + 1] = win.high[i];
+  }
+  Value xpad = PadOp::create(
+      b, loc, x, b.getDenseI64ArrayAttr(low), b.getDenseI64ArrayAttr(high),
+      PadModeAttr::get(b.getContext(), PadMode::constant),
+      b.getF64FloatAttr(-std::numeric_limits<double>::infinity()));
+  // Each output's cotangent goes to the first position of its window, in
+  // window order, that holds the maximum: one masked copy per offset.
+  int64_t offsets = 1;
+  for (int64_t k : kernel)
+    offsets *= k;
+  Value zero = scalar(b, loc, elt, 0.0);
+  Value taken;
+  SmallVector<Value> parts;
+  SmallVector<int64_t> partShape(yType.getShape());
+  partShape.push_back(1);
+  for (int64_t j = 0; j < offsets; ++j) {
+    SmallVector<int64_t> axes, starts, ends, steps;
+    int64_t rest = j;
+    for (int64_t i = spatial - 1; i >= 0; --i) {
+      int64_t o = rest % kernel[i];
+      rest /= kernel[i];
+      int64_t outSize = yType.getDimSize(i + 1);
+      axes.insert(axes.begin(), i + 1);
+      starts.insert(starts.begin(), o * win.dilations[i]);
+      ends.insert(ends.begin(), o * win.dilations[i] + win.strides[i] * (outSize - 1) + 1);
+      steps.insert(steps.begin(), win.strides[i]);
+    }
+    Value at = SliceOp::create(b, loc, xpad, axes, starts, ends, steps);
+    Value eq = CompareOp::create(b, loc, CompareDirection::eq, at, y);
+    Value pick = eq;
+    if (taken) {
+      pick = AndOp::create(b, loc, eq, NotOp::create(b, loc, taken));
+      taken = OrOp::create(b, loc, taken, eq);
+    } else {
+      taken = eq;
+    }
+    Value part = SelectOp::create(b, loc, pick, ct, zero);
+    SmallVector<int64_t> target;
+    for (int64_t d : partShape)
+      target.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    parts.push_back(ReshapeOp::create(b, loc, part, target));
+  }
+  Value stacked = parts.size() == 1
+                      ? parts.front()
+                      : Value(ConcatOp::create(b, loc, ValueRange(parts),
+                                               b.getI64IntegerAttr(rank)));
+  SmallVector<int64_t> flat;
+  for (int64_t i = 0; i < rank - 1; ++i)
+    flat.push_back(yType.isDynamicDim(i) ? -1 : yType.getDimSize(i));
+  flat.push_back(channels * offsets);
+  Value merged = ReshapeOp::create(b, loc, stacked, flat);
+  // Scatter back: a grouped transposed convolution whose filter for input
+  // channel c * K + j is one at window offset j.
+  SmallVector<int64_t> fshape(kernel);
+  fshape.push_back(1);
+  fshape.push_back(channels * offsets);
+  auto ftype = RankedTensorType::get(fshape, elt);
+  Value filter = filledConstant(b, loc, ftype, [&](int64_t i) {
+    int64_t in = i % (channels * offsets), position = i / (channels * offsets);
+    return position == in % offsets ? 1.0 : 0.0;
+  });
+  out.push_back(ConvTransposeOp::create(
+      b, loc, merged, filter, b.getDenseI64ArrayAttr(win.strides),
+      b.getDenseI64ArrayAttr(win.dilations),
+      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(*outPad),
+      b.getI64IntegerAttr(channels)));
+  return success();
+}
+
 /// `v` (1-D over `axis`) reshaped to broadcast against a tensor of `rank`.
 Value alongAxis(OpBuilder &b, Location loc, Value v, int64_t axis, int64_t rank) {
   SmallVector<int64_t> shape(rank, 1);
@@ -284,6 +389,7 @@ LogicalResult dropoutVJP(DropoutOp op, OpBuilder &b, Cts cts, Out &out) {
 void attachNNVJPs(MLIRContext *ctx) {
   attach<ConvOp, convVJP>(ctx);
   attach<AvgPoolOp, avgPoolVJP>(ctx);
+  attach<MaxPoolOp, maxPoolVJP>(ctx);
   attach<BatchNormTrainingOp, batchNormTrainingVJP>(ctx);
   attach<BatchNormInferenceOp, batchNormInferenceVJP>(ctx);
   attach<LayerNormOp, layerNormVJP>(ctx);
