@@ -130,11 +130,25 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
   for (ExternalWeight &w : weights)
     sig->params.push_back(w.tensor);
   fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
-  // Names are in the signature now; the LLVM lowering does not know them.
+  // Names are in the signature now; the LLVM lowering knows no kiln.*
+  // attributes (kiln.name, kiln.trainable).
+  auto dropKilnAttrs = [](DictionaryAttr attrs) {
+    SmallVector<NamedAttribute> kept;
+    if (attrs)
+      for (NamedAttribute a : attrs)
+        if (!a.getName().getValue().starts_with("kiln."))
+          kept.push_back(a);
+    return kept;
+  };
   for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-    fn.removeArgAttr(i, "kiln.name");
+    fn.setArgAttrs(i, dropKilnAttrs(fn.getArgAttrDict(i)));
   for (unsigned i = 0; i < fn.getNumResults(); ++i)
-    fn.removeResultAttr(i, StringAttr::get(module.getContext(), "kiln.name"));
+    fn.setResultAttrs(i, dropKilnAttrs(fn.getResultAttrDict(i)));
+  // The library exports the entry only: other functions that nothing calls
+  // (the loss function a train step was built from) are not compiled.
+  for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    if (other != fn && SymbolTable::symbolKnownUseEmpty(other, module))
+      other.erase();
 
   Stage stage = o.emit == EmitKind::Linalg ? Stage::Linalg : Stage::LLVMDialect;
   if (failed(runStage(module, stage, o.printIRAfterAll)))

@@ -34,10 +34,10 @@ func.func @g(%x: tensor<2xf32>, %unused: tensor<2xf32>) -> tensor<2xf32> {
 
 // -----
 
-func.func @conv(%x: tensor<1x4x4x1xf32>, %w: tensor<3x3x1x2xf32>) -> tensor<1x2x2x2xf32> {
-  // expected-error @+1 {{'kiln.conv' op is not differentiable (no VJP rule)}}
-  %y = kiln.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, groups = 1 : i64} : (tensor<1x4x4x1xf32>, tensor<3x3x1x2xf32>) -> tensor<1x2x2x2xf32>
-  return %y : tensor<1x2x2x2xf32>
+func.func @gather(%t: tensor<5x3xf32>, %ids: tensor<2xi64>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'kiln.gather' op is not differentiable (no VJP rule)}}
+  %y = kiln.gather %t, %ids {axis = 0 : i64} : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
 }
 
 // -----
