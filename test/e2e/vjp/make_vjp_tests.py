@@ -142,6 +142,12 @@ func.func @f(%a: tensor<?x5xf64> {kiln.name = "a"}, %b: tensor<?x5xf64> {kiln.na
   return %y : tensor<?x5xf64>
 }
 """),
+    "gather_embedding": ("an embedding lookup (gather on axis 0; repeated ids sum).", "// RANGE: ids 0 6\n", """
+func.func @f(%t: tensor<7x4xf64> {kiln.name = "t"}, %ids: tensor<?x5xi64> {kiln.name = "ids"}) -> (tensor<?x5x4xf64> {kiln.name = "y"}) {
+  %y = kiln.gather %t, %ids {axis = 0 : i64} : (tensor<7x4xf64>, tensor<?x5xi64>) -> tensor<?x5x4xf64>
+  return %y : tensor<?x5x4xf64>
+}
+"""),
     "mlp_loss": ("a two-layer MLP with a mean cross-entropy loss: fan-out of the hidden layer, weights and biases.", "// RANGE: labels 0 3\n", """
 func.func @f(%x: tensor<?x6xf64> {kiln.name = "x"}, %labels: tensor<?xi64> {kiln.name = "labels"},
              %w1: tensor<6x8xf64> {kiln.name = "w1"}, %b1: tensor<8xf64> {kiln.name = "b1"},
@@ -160,7 +166,7 @@ func.func @f(%x: tensor<?x6xf64> {kiln.name = "x"}, %labels: tensor<?xi64> {kiln
 }
 
 for name, (comment, extra, body) in STRUCTURE.items():
-    write(name, body.lstrip("\n"), f"VJP of {comment}", extra)
+    write(name, body.lstrip("\n"), f"VJP of {comment}", extra.replace("\\n", "\n"))
 
 NN = {
     "conv2d_strided": ("a 2-D convolution with stride 2, dilation 1 and asymmetric padding.", "", """

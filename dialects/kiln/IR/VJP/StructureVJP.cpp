@@ -273,6 +273,35 @@ LogicalResult sparseSoftmaxCrossEntropyVJP(SparseSoftmaxCrossEntropyOp op,
   return success();
 }
 
+LogicalResult gatherVJP(GatherOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  auto dataType = cast<RankedTensorType>(op.getData().getType());
+  if (op.getAxis() != 0 || !dataType.hasStaticShape())
+    return emitError(loc) << "cannot differentiate a gather along axis "
+                          << op.getAxis() << " or of a dynamically shaped "
+                             "table yet (only Embedding's axis-0 lookup)";
+  // d table = one_hot(ids)^T @ ct, over the flattened ids: [rows, n] x [n, rest].
+  int64_t rows = dataType.getDimSize(0);
+  int64_t rest = dataType.getNumElements() / std::max<int64_t>(rows, 1);
+  Value ids = ReshapeOp::create(b, loc, op.getIndices(), ArrayRef<int64_t>{-1, 1});
+  Type idType = elementType(op.getIndices());
+  auto iotaType = RankedTensorType::get({rows}, idType);
+  SmallVector<APInt> iota;
+  for (int64_t r = 0; r < rows; ++r)
+    iota.push_back(APInt(idType.getIntOrFloatBitWidth(), r));
+  Value rowIds = ConstantOp::create(b, loc, DenseElementsAttr::get(iotaType, iota));
+  Value hot = CompareOp::create(b, loc, CompareDirection::eq, ids, rowIds);
+  auto hotType = cast<RankedTensorType>(hot.getType());
+  Value oneHot = CastOp::create(
+      b, loc, RankedTensorType::get(hotType.getShape(), dataType.getElementType()),
+      hot);
+  Value ct = ReshapeOp::create(b, loc, cts[0], ArrayRef<int64_t>{-1, rest});
+  Value dt = MatmulOp::create(b, loc, swapLastTwo(b, loc, oneHot), ct);
+  out.push_back(ReshapeOp::create(b, loc, dt, dataType.getShape()));
+  out.push_back(Value());
+  return success();
+}
+
 LogicalResult noOperandsVJP(ConstantOp, OpBuilder &, Cts, Out &) {
   return success();
 }
@@ -294,6 +323,7 @@ void attachStructureVJPs(MLIRContext *ctx) {
   attach<SoftmaxCrossEntropyOp, softmaxCrossEntropyVJP>(ctx);
   attach<SparseSoftmaxCrossEntropyOp, sparseSoftmaxCrossEntropyVJP>(ctx);
   attach<ConstantOp, noOperandsVJP>(ctx);
+  attach<GatherOp, gatherVJP>(ctx);
 }
 
 } // namespace kiln

@@ -34,10 +34,19 @@ func.func @g(%x: tensor<2xf32>, %unused: tensor<2xf32>) -> tensor<2xf32> {
 
 // -----
 
-func.func @gather(%t: tensor<5x3xf32>, %ids: tensor<2xi64>) -> tensor<2x3xf32> {
-  // expected-error @+1 {{'kiln.gather' op is not differentiable (no VJP rule)}}
-  %y = kiln.gather %t, %ids {axis = 0 : i64} : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
-  return %y : tensor<2x3xf32>
+func.func @reduce_max(%x: tensor<5x3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'kiln.reduce_max' op is not differentiable (no VJP rule)}}
+  %y = kiln.reduce_max %x {axes = array<i64: 0>} : (tensor<5x3xf32>) -> tensor<3xf32>
+  return %y : tensor<3xf32>
+}
+
+// -----
+
+func.func @gather_axis1(%t: tensor<5x3xf32>, %ids: tensor<2xi64>) -> tensor<5x2xf32> {
+  // expected-error @+2 {{cannot differentiate a gather along axis 1 or of a dynamically shaped table yet}}
+  // expected-error @+1 {{'kiln.gather' op cannot be differentiated here}}
+  %y = kiln.gather %t, %ids {axis = 1 : i64} : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<5x2xf32>
+  return %y : tensor<5x2xf32>
 }
 
 // -----
