@@ -10,6 +10,9 @@ The test file describes the model for PyTorch in comment lines:
     // TORCH: <statement>     (inputs and parameters are bound to their
                                names as torch tensors; must set `loss`)
     // OPTIMIZER: <expr>      (a torch.optim constructor over `params`)
+    // SCHEDULER: <expr>      (optional: a torch.optim.lr_scheduler over
+                               `opt`, stepped after each step)
+    // STEPS: <n>             (default 2)
     // RANGE: <input> <low> <high>, // RTOL: <tol> (default 1e-4)
 Optimizer state inputs start at zero and `iterations` at 0, as in Keras.
 """
@@ -67,8 +70,13 @@ def main():
         env[p] = t
     env["params"] = params
     opt = eval(optimizer, env)  # noqa: S307 - from the test file
+    env["opt"] = opt
+    sched_m = re.search(r"^// SCHEDULER: (.*)$", text, re.M)
+    sched = eval(sched_m.group(1), env) if sched_m else None  # noqa: S307
+    steps_m = re.search(r"^// STEPS: (\d+)$", text, re.M)
+    steps = int(steps_m.group(1)) if steps_m else 2
     failures = 0
-    for step in range(2):
+    for step in range(steps):
         outs = dict(zip(out_names, lib.run(batch, [values[n] for n in in_names])))
         opt.zero_grad()
         for line in torch_lines:
@@ -76,6 +84,8 @@ def main():
         env["loss"].backward()
         ref_loss = env["loss"].item()
         opt.step()
+        if sched:
+            sched.step()
         checks = [("loss", outs["loss"], np.array(ref_loss))]
         checks += [(f"new_{p}", outs[f"new_{p}"], t.detach().numpy()) for p, t in zip(trainable, params)]
         for label, got, ref in checks:

@@ -98,6 +98,10 @@ def TrainStepPass : Pass<"kiln-train-step", "mlir::ModuleOp"> {
     * Adam: `m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
       p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)`, `t`
       counting from 1.
+    * `lr-schedule`, as Keras's schedules of the steps already taken:
+      `exponential` (`lr * decay-rate ^ (step / decay-steps)`, floored with
+      `staircase`), `cosine` (to `alpha * lr` at `decay-steps`) or
+      `piecewise` (`values[i]` after `boundaries[i-1]`).
     * `weight-decay` (decoupled, as Keras's `weight_decay` and AdamW):
       `p -= lr * wd * p` first; `clipvalue` clamps each gradient;
       `clipnorm` rescales each gradient to that L2 norm at most.
@@ -126,6 +130,20 @@ def TrainStepPass : Pass<"kiln-train-step", "mlir::ModuleOp"> {
            "Rescale each gradient to at most this L2 norm (0: off)">,
     Option<"clipValue", "clipvalue", "double", /*default=*/"0.0",
            "Clamp each gradient to [-v, v] (0: off)">,
+    Option<"lrSchedule", "lr-schedule", "std::string", /*default=*/"\"constant\"",
+           "constant, exponential, cosine or piecewise">,
+    Option<"decaySteps", "decay-steps", "int64_t", /*default=*/"1000",
+           "exponential/cosine: the decay period in steps">,
+    Option<"decayRate", "decay-rate", "double", /*default=*/"0.96",
+           "exponential: the rate per decay period">,
+    Option<"staircase", "staircase", "bool", /*default=*/"false",
+           "exponential: decay in whole periods">,
+    Option<"alpha", "alpha", "double", /*default=*/"0.0",
+           "cosine: the final rate as a fraction of learning-rate">,
+    ListOption<"boundaries", "boundaries", "int64_t",
+           "piecewise: the step boundaries">,
+    ListOption<"values", "values", "double",
+           "piecewise: the rates, one more than the boundaries">,
   ];
 }
 

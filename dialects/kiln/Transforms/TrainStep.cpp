@@ -16,6 +16,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace kiln {
@@ -32,6 +34,14 @@ struct Optimizer {
   double lr, momentum, beta1, beta2, epsilon, weightDecay, clipNorm,
       clipValue;
   bool nesterov;
+  // The learning-rate schedule (Keras's), of the step count before this
+  // step.
+  std::string schedule;
+  int64_t decaySteps;
+  double decayRate, alpha;
+  bool staircase;
+  SmallVector<int64_t> boundaries;
+  SmallVector<double> values;
 
   /// Names of the state slots of one parameter.
   SmallVector<std::string> slots() const {
@@ -68,9 +78,13 @@ private:
   }
   /// The gradient after clipping.
   Value clip(OpBuilder &b, Location loc, Value g);
+  /// The learning rate of this step, as a rank-0 tensor of `elt`, from the
+  /// step count `done` (steps already taken) in `elt`.
+  Value learningRate(OpBuilder &b, Location loc, Type elt, Value done);
   /// The new parameter and state for one parameter.
   void update(OpBuilder &b, Location loc, Value p, Value g, ValueRange state,
-              Value step, SmallVectorImpl<Value> &newState, Value &newP);
+              Value step, Value lr, SmallVectorImpl<Value> &newState,
+              Value &newP);
 
   func::FuncOp fn_;
   Optimizer opt_;
@@ -98,8 +112,46 @@ Value TrainStepBuilder::clip(OpBuilder &b, Location loc, Value g) {
   return g;
 }
 
+Value TrainStepBuilder::learningRate(OpBuilder &b, Location loc, Type elt,
+                                     Value done) {
+  auto c = [&](double v) { return scalar(b, loc, elt, v); };
+  const Optimizer &o = opt_;
+  if (o.schedule == "exponential") {
+    // lr * rate ^ (step / decay_steps), the exponent floored with staircase.
+    Value p = kiln::DivOp::create(b, loc, done, c(static_cast<double>(o.decaySteps)));
+    if (o.staircase)
+      p = kiln::FloorOp::create(b, loc, p);
+    return kiln::MulOp::create(b, loc, c(o.lr),
+                               kiln::PowOp::create(b, loc, c(o.decayRate), p));
+  }
+  if (o.schedule == "cosine") {
+    // lr * ((1 - alpha) * 0.5 * (1 + cos(pi * min(step, n) / n)) + alpha).
+    double n = static_cast<double>(o.decaySteps);
+    Value s = kiln::MinimumOp::create(b, loc, done, c(n));
+    Value angle = kiln::MulOp::create(b, loc, s, c(M_PI / n));
+    Value cosine = kiln::MulOp::create(
+        b, loc, c(0.5),
+        kiln::AddOp::create(b, loc, c(1.0), kiln::CosOp::create(b, loc, angle)));
+    Value decayed = kiln::AddOp::create(
+        b, loc, kiln::MulOp::create(b, loc, cosine, c(1.0 - o.alpha)), c(o.alpha));
+    return kiln::MulOp::create(b, loc, c(o.lr), decayed);
+  }
+  if (o.schedule == "piecewise") {
+    // values[i] for boundaries[i-1] < step <= boundaries[i].
+    Value lr = c(o.values.front());
+    for (auto [boundary, value] :
+         llvm::zip(o.boundaries, ArrayRef<double>(o.values).drop_front())) {
+      Value past = kiln::CompareOp::create(b, loc, kiln::CompareDirection::gt,
+                                           done, c(static_cast<double>(boundary)));
+      lr = kiln::SelectOp::create(b, loc, past, c(value), lr);
+    }
+    return lr;
+  }
+  return c(o.lr);
+}
+
 void TrainStepBuilder::update(OpBuilder &b, Location loc, Value p, Value g,
-                              ValueRange state, Value step,
+                              ValueRange state, Value step, Value lr,
                               SmallVectorImpl<Value> &newState, Value &newP) {
   Type elt = kiln::vjp::elementType(p);
   auto c = [&](double v) { return scalar(b, loc, elt, v); };
@@ -108,7 +160,7 @@ void TrainStepBuilder::update(OpBuilder &b, Location loc, Value p, Value g,
   auto sub = [&](Value l, Value r) -> Value { return kiln::SubOp::create(b, loc, l, r); };
   g = clip(b, loc, g);
   if (opt_.weightDecay != 0.0)
-    p = sub(p, mul(c(opt_.lr * opt_.weightDecay), p));
+    p = sub(p, mul(mul(lr, c(opt_.weightDecay)), p));
   if (opt_.kind == "adam") {
     Value m = add(mul(c(opt_.beta1), state[0]), mul(c(1.0 - opt_.beta1), g));
     Value v = add(mul(c(opt_.beta2), state[1]), mul(c(1.0 - opt_.beta2), mul(g, g)));
@@ -116,14 +168,14 @@ void TrainStepBuilder::update(OpBuilder &b, Location loc, Value p, Value g,
     Value b1t = kiln::PowOp::create(b, loc, c(opt_.beta1), step);
     Value b2t = kiln::PowOp::create(b, loc, c(opt_.beta2), step);
     Value lrT = kiln::DivOp::create(
-        b, loc, mul(c(opt_.lr), kiln::SqrtOp::create(b, loc, sub(c(1.0), b2t))),
+        b, loc, mul(lr, kiln::SqrtOp::create(b, loc, sub(c(1.0), b2t))),
         sub(c(1.0), b1t));
     Value denom = add(kiln::SqrtOp::create(b, loc, v), c(opt_.epsilon));
     newP = sub(p, mul(lrT, kiln::DivOp::create(b, loc, m, denom)));
     newState.append({m, v});
     return;
   }
-  Value lrG = mul(c(opt_.lr), g);
+  Value lrG = mul(lr, g);
   if (opt_.momentum == 0.0) {
     newP = sub(p, lrG);
     return;
@@ -253,14 +305,16 @@ LogicalResult TrainStepBuilder::build() {
   for (unsigned p : params) {
     Value param = body->getArgument(p);
     Type elt = kiln::vjp::elementType(param);
-    Value t = kiln::CastOp::create(b, loc, RankedTensorType::get({}, elt),
-                                   newIterations);
+    auto scalarType = RankedTensorType::get({}, elt);
+    Value t = kiln::CastOp::create(b, loc, scalarType, newIterations);
+    Value lr = learningRate(b, loc, elt,
+                            kiln::CastOp::create(b, loc, scalarType, iterations));
     SmallVector<Value> state;
     for (size_t s = 0; s < slots.size(); ++s)
       state.push_back(body->getArgument(stateArg++));
     Value newP;
     SmallVector<Value> newState;
-    update(b, loc, param, grads.lookup(p), state, t, newState, newP);
+    update(b, loc, param, grads.lookup(p), state, t, lr, newState, newP);
     auto cast = [&](Value v) -> Value {
       return v.getType() == param.getType()
                  ? v
@@ -290,8 +344,33 @@ struct TrainStepPass : kiln::impl::TrainStepPassBase<TrainStepPass> {
         kiln::findFunction(getOperation(), function, "kiln-train-step");
     if (failed(fn))
       return signalPassFailure();
+    if (lrSchedule != "constant" && lrSchedule != "exponential" &&
+        lrSchedule != "cosine" && lrSchedule != "piecewise") {
+      getOperation().emitError()
+          << "kiln-train-step: unknown lr-schedule '" << lrSchedule
+          << "' (expected constant, exponential, cosine or piecewise)";
+      return signalPassFailure();
+    }
+    if (lrSchedule == "piecewise" &&
+        (values.empty() || values.size() != boundaries.size() + 1)) {
+      getOperation().emitError()
+          << "kiln-train-step: a piecewise schedule needs one more value than "
+             "boundaries, got "
+          << values.size() << " values and " << boundaries.size()
+          << " boundaries";
+      return signalPassFailure();
+    }
+    if ((lrSchedule == "exponential" || lrSchedule == "cosine") &&
+        decaySteps <= 0) {
+      getOperation().emitError()
+          << "kiln-train-step: decay-steps must be positive, got " << decaySteps;
+      return signalPassFailure();
+    }
     Optimizer opt{optimizer,  learningRate, momentum,  beta1,    beta2,
-                  epsilon,    weightDecay,  clipNorm,  clipValue, nesterov};
+                  epsilon,    weightDecay,  clipNorm,  clipValue, nesterov,
+                  lrSchedule, decaySteps,   decayRate, alpha,    staircase,
+                  SmallVector<int64_t>(boundaries.begin(), boundaries.end()),
+                  SmallVector<double>(values.begin(), values.end())};
     if (failed(TrainStepBuilder(*fn, opt).build()))
       signalPassFailure();
   }
