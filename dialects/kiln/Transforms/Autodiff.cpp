@@ -35,7 +35,12 @@ bool isFloatTensor(Type type) {
 /// Builds the VJP of `fn` as a new function after it.
 class VJPBuilder {
 public:
-  explicit VJPBuilder(func::FuncOp fn) : fn_(fn) {}
+  VJPBuilder(func::FuncOp fn, function_ref<bool(unsigned)> wrt)
+      : fn_(fn), wrt_(wrt) {}
+  /// Whether argument `i` gets a cotangent.
+  bool differentiated(unsigned i) {
+    return isFloatTensor(fn_.getFunctionType().getInput(i)) && wrt_(i);
+  }
   FailureOr<func::FuncOp> build();
 
 private:
@@ -47,6 +52,7 @@ private:
   }
 
   func::FuncOp fn_;
+  function_ref<bool(unsigned)> wrt_;
   DenseMap<Value, Value> cotangents_;
 };
 
@@ -64,7 +70,7 @@ FailureOr<func::FuncOp> VJPBuilder::build() {
   // Forward sweep: values that depend on a floating-point argument.
   DenseSet<Value> active;
   for (BlockArgument arg : body.getArguments())
-    if (isFloatTensor(arg.getType()))
+    if (differentiated(arg.getArgNumber()))
       active.insert(arg);
   for (Operation &op : body.without_terminator()) {
     if (op.getNumRegions() != 0)
@@ -102,7 +108,7 @@ FailureOr<func::FuncOp> VJPBuilder::build() {
   SmallVector<Value> results(ret.getOperands());
   SmallVector<Type> resultTypes(type.getResults());
   for (BlockArgument arg : body.getArguments().take_front(type.getNumInputs())) {
-    if (!isFloatTensor(arg.getType()))
+    if (!differentiated(arg.getArgNumber()))
       continue;
     Value ct = cotangents_.lookup(arg);
     if (!ct)
@@ -142,7 +148,7 @@ FailureOr<func::FuncOp> VJPBuilder::build() {
           named("d_" + nameOf(fn_.getResultAttrDict(i), "result" + Twine(i))));
   }
   for (unsigned i = 0; i < type.getNumInputs(); ++i)
-    if (isFloatTensor(type.getInput(i)))
+    if (differentiated(i))
       resAttrs.push_back(
           named("d_" + nameOf(fn_.getArgAttrDict(i), "arg" + Twine(i))));
   for (DictionaryAttr &a : argAttrs)
@@ -158,8 +164,9 @@ FailureOr<func::FuncOp> VJPBuilder::build() {
 
 } // namespace
 
-FailureOr<func::FuncOp> kiln::buildVJPFunction(func::FuncOp fn) {
-  return VJPBuilder(fn).build();
+FailureOr<func::FuncOp>
+kiln::buildVJPFunction(func::FuncOp fn, function_ref<bool(unsigned)> wrt) {
+  return VJPBuilder(fn, wrt).build();
 }
 
 FailureOr<func::FuncOp> kiln::findFunction(ModuleOp module,
@@ -194,7 +201,7 @@ struct AutodiffPass : kiln::impl::AutodiffPassBase<AutodiffPass> {
         kiln::findFunction(getOperation(), function, "kiln-autodiff");
     if (failed(target))
       return signalPassFailure();
-    if (failed(VJPBuilder(*target).build()))
+    if (failed(VJPBuilder(*target, [](unsigned) { return true; }).build()))
       signalPassFailure();
   }
 };

@@ -17,9 +17,11 @@ namespace kiln {
 
 /// Adds `<fn>_vjp` after `fn`: fn's arguments, then one cotangent per
 /// floating-point result -> fn's results, then one cotangent per
-/// floating-point argument. Emits a diagnostic and fails on an op without a
-/// VJP rule.
-mlir::FailureOr<mlir::func::FuncOp> buildVJPFunction(mlir::func::FuncOp fn);
+/// floating-point argument `i` with `wrt(i)`, in order. Emits a diagnostic
+/// and fails on an op without a VJP rule on the path from those arguments.
+mlir::FailureOr<mlir::func::FuncOp>
+buildVJPFunction(mlir::func::FuncOp fn,
+                 llvm::function_ref<bool(unsigned)> wrt);
 
 /// The function `name`, or the module's only public function when `name`
 /// is empty; `pass` names the caller in diagnostics.

@@ -209,7 +209,9 @@ LogicalResult TrainStepBuilder::build() {
   if (params.empty())
     return fn_.emitError("kiln-train-step: no argument is marked kiln.trainable");
 
-  FailureOr<func::FuncOp> vjp = kiln::buildVJPFunction(fn_);
+  // Gradients of the parameters only: inputs and labels need none.
+  FailureOr<func::FuncOp> vjp = kiln::buildVJPFunction(
+      fn_, [&](unsigned i) { return llvm::is_contained(params, i); });
   if (failed(vjp))
     return failure();
 
@@ -285,11 +287,8 @@ LogicalResult TrainStepBuilder::build() {
   // The gradient of argument i is after the results, among float arguments.
   DenseMap<unsigned, Value> grads;
   unsigned k = type.getNumResults();
-  for (unsigned i = 0; i < type.getNumInputs(); ++i) {
-    auto t = dyn_cast<RankedTensorType>(type.getInput(i));
-    if (t && isa<FloatType>(t.getElementType()))
-      grads[i] = vjpResults[k++];
-  }
+  for (unsigned i : params)
+    grads[i] = vjpResults[k++];
   (*vjp).erase();
 
   // The iteration count t = iterations + 1, as the parameters' float type.
