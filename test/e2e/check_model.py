@@ -101,8 +101,9 @@ def main():
             if np.issubdtype(got.dtype, np.floating):
                 rtol = float(rtol_m.group(1)) if rtol_m else (
                     1e-12 if got.dtype == np.float64 else 1e-5)
-                diff = got.astype(np.float64) - ref.astype(np.float64)
-                both_nan = np.isnan(got) & np.isnan(ref)
+                # atleast_1d: a rank-0 result (a loss) is a NumPy scalar.
+                diff = np.atleast_1d(got.astype(np.float64) - ref.astype(np.float64))
+                both_nan = np.atleast_1d(np.isnan(got) & np.isnan(ref))
                 diff[both_nan] = 0
                 denom = max(np.linalg.norm(np.nan_to_num(ref.astype(np.float64))), 1e-30)
                 err = np.linalg.norm(np.nan_to_num(diff, nan=np.inf)) / denom

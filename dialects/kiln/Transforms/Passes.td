@@ -147,4 +147,38 @@ def TrainStepPass : Pass<"kiln-train-step", "mlir::ModuleOp"> {
   ];
 }
 
+def AddLossPass : Pass<"kiln-add-loss", "mlir::ModuleOp"> {
+  let summary = "Append a Keras loss to a model function";
+  let description = [{
+    For `function` (default: the only public function), whose first result
+    is the prediction, adds `<function>_loss`: the same arguments (their
+    attributes, `kiln.trainable` included, kept) plus the targets `y_true`,
+    returning the rank-0 `loss` (or, with `reduction=none`, the per-example
+    losses). `loss` is a Keras name or alias: mean_squared_error (mse),
+    mean_absolute_error (mae), huber, binary_crossentropy,
+    categorical_crossentropy, sparse_categorical_crossentropy (integer
+    targets of the prediction's shape without the class axis),
+    kl_divergence (kld), hinge. The formulas are Keras 3's; the result
+    feeds kiln-train-step.
+
+    ```mlir
+    // kiln-opt --kiln-add-loss="loss=sparse_categorical_crossentropy from-logits=true"
+    func.func @f_loss(%x: tensor<?x4xf32>, %w: tensor<4x3xf32> {kiln.trainable},
+                      %y_true: tensor<?xi64>) -> tensor<f32>
+    ```
+  }];
+  let options = [
+    Option<"function", "function", "std::string", /*default=*/"\"\"",
+           "The model function (default: the only public one)">,
+    Option<"loss", "loss", "std::string", /*default=*/"\"mean_squared_error\"",
+           "The Keras loss name">,
+    Option<"fromLogits", "from-logits", "bool", /*default=*/"false",
+           "The cross-entropies take logits">,
+    Option<"reduction", "reduction", "std::string",
+           /*default=*/"\"sum_over_batch_size\"",
+           "sum_over_batch_size, sum or none">,
+    Option<"delta", "delta", "double", /*default=*/"1.0", "Huber's delta">,
+  ];
+}
+
 #endif // KILN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,225 @@
+//===- Losses.cpp - Keras losses as kiln ops ------------------------------===//
+//
+// SPDX-License-Identifier: Apache-2.0
+//
+// Each loss follows Keras 3's formula (keras/src/losses/losses.py and the
+// backend's cross-entropies): probabilities are clipped to
+// [1e-7, 1 - 1e-7], logits go through the fused stable kiln losses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/kiln/Transforms/Losses.h"
+#include "dialects/kiln/IR/KilnOps.h"
+#include "dialects/kiln/IR/VJP/VJPUtils.h"
+
+#include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// Keras's backend epsilon.
+constexpr double kEpsilon = 1e-7;
+
+class LossBuilder {
+public:
+  LossBuilder(OpBuilder &b, Location loc, Value yPred)
+      : b_(b), loc_(loc), elt_(vjp::elementType(yPred)),
+        rank_(cast<RankedTensorType>(yPred.getType()).getRank()) {}
+
+  Value c(double v) { return vjp::scalar(b_, loc_, elt_, v); }
+  Value add(Value l, Value r) { return AddOp::create(b_, loc_, l, r); }
+  Value sub(Value l, Value r) { return SubOp::create(b_, loc_, l, r); }
+  Value mul(Value l, Value r) { return MulOp::create(b_, loc_, l, r); }
+  Value log(Value v) { return LogOp::create(b_, loc_, v); }
+  Value clip(Value v, double lo, double hi) {
+    return ClampOp::create(b_, loc_, v.getType(), v, b_.getF64FloatAttr(lo),
+                           b_.getF64FloatAttr(hi));
+  }
+  /// Over the last axis.
+  Value meanLast(Value v) {
+    return ReduceMeanOp::create(b_, loc_, v, ArrayRef<int64_t>{rank_ - 1}, false);
+  }
+  Value sumLast(Value v, bool keep = false) {
+    return ReduceSumOp::create(b_, loc_, v, ArrayRef<int64_t>{rank_ - 1}, keep);
+  }
+  /// Probabilities normalized to sum to one over the last axis, clipped.
+  Value normalized(Value p) {
+    return clip(DivOp::create(b_, loc_, p, sumLast(p, true)), kEpsilon,
+                1.0 - kEpsilon);
+  }
+
+  Value meanSquaredError(Value y, Value p) {
+    Value d = sub(y, p);
+    return meanLast(mul(d, d));
+  }
+  Value meanAbsoluteError(Value y, Value p) {
+    return meanLast(AbsOp::create(b_, loc_, sub(y, p)));
+  }
+  Value huber(Value y, Value p, double delta) {
+    Value err = sub(p, y);
+    Value abs = AbsOp::create(b_, loc_, err);
+    Value quad = mul(c(0.5), mul(err, err));
+    Value lin = sub(mul(c(delta), abs), c(0.5 * delta * delta));
+    Value small = CompareOp::create(b_, loc_, CompareDirection::le, abs, c(delta));
+    return meanLast(SelectOp::create(b_, loc_, small, quad, lin));
+  }
+  Value binaryCrossentropy(Value y, Value p, bool logits) {
+    if (logits)
+      return meanLast(SigmoidCrossEntropyOp::create(b_, loc_, p, y));
+    Value q = clip(p, kEpsilon, 1.0 - kEpsilon);
+    Value ll = add(mul(y, log(q)), mul(sub(c(1.0), y), log(sub(c(1.0), q))));
+    return meanLast(NegOp::create(b_, loc_, ll));
+  }
+  Value categoricalCrossentropy(Value y, Value p, bool logits) {
+    if (logits)
+      return SoftmaxCrossEntropyOp::create(b_, loc_, p, y, rank_ - 1);
+    return NegOp::create(b_, loc_, sumLast(mul(y, log(normalized(p)))));
+  }
+  Value sparseCategoricalCrossentropy(Value ids, Value p, bool logits) {
+    if (logits)
+      return SparseSoftmaxCrossEntropyOp::create(b_, loc_, p, ids);
+    // -log(p[id]) as -sum(one_hot(id) * log(p)).
+    auto type = cast<RankedTensorType>(p.getType());
+    int64_t classes = type.getDimSize(rank_ - 1);
+    Type idType = vjp::elementType(ids);
+    SmallVector<APInt> iota;
+    for (int64_t k = 0; k < classes; ++k)
+      iota.push_back(APInt(idType.getIntOrFloatBitWidth(), k));
+    Value classIds = ConstantOp::create(
+        b_, loc_,
+        DenseElementsAttr::get(RankedTensorType::get({classes}, idType), iota));
+    SmallVector<int64_t> idShape;
+    for (int64_t d : cast<RankedTensorType>(ids.getType()).getShape())
+      idShape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    idShape.push_back(1);
+    Value column = ReshapeOp::create(b_, loc_, ids, idShape);
+    Value hot = CompareOp::create(b_, loc_, CompareDirection::eq, column, classIds);
+    Value oneHot = CastOp::create(
+        b_, loc_,
+        RankedTensorType::get(cast<RankedTensorType>(hot.getType()).getShape(), elt_),
+        hot);
+    return NegOp::create(b_, loc_, sumLast(mul(oneHot, log(normalized(p)))));
+  }
+  Value klDivergence(Value y, Value p) {
+    Value yc = clip(y, kEpsilon, 1.0), pc = clip(p, kEpsilon, 1.0);
+    return sumLast(mul(yc, log(DivOp::create(b_, loc_, yc, pc))));
+  }
+  Value hinge(Value y, Value p) {
+    // Labels in {0, 1} become {-1, 1}, as Keras converts binary labels.
+    Value isZero = CompareOp::create(b_, loc_, CompareDirection::eq, y, c(0.0));
+    Value isOne = CompareOp::create(b_, loc_, CompareDirection::eq, y, c(1.0));
+    Value binary01 = CastOp::create(
+        b_, loc_,
+        RankedTensorType::get(cast<RankedTensorType>(isZero.getType()).getShape(), elt_),
+        OrOp::create(b_, loc_, isZero, isOne));
+    SmallVector<int64_t> all;
+    for (int64_t i = 0; i < rank_; ++i)
+      all.push_back(i);
+    Value allBinary = CompareOp::create(
+        b_, loc_, CompareDirection::eq,
+        ReduceMinOp::create(b_, loc_, binary01, all, false), c(1.0));
+    Value signs = SelectOp::create(b_, loc_, allBinary,
+                                   sub(mul(c(2.0), y), c(1.0)), y);
+    return meanLast(
+        MaximumOp::create(b_, loc_, sub(c(1.0), mul(signs, p)), c(0.0)));
+  }
+
+private:
+  OpBuilder &b_;
+  Location loc_;
+  Type elt_;
+  int64_t rank_;
+};
+
+} // namespace
+
+std::string canonicalLossName(StringRef name) {
+  return llvm::StringSwitch<std::string>(name)
+      .Cases({"mean_squared_error", "mse", "MeanSquaredError"}, "mean_squared_error")
+      .Cases({"mean_absolute_error", "mae", "MeanAbsoluteError"}, "mean_absolute_error")
+      .Cases({"huber", "huber_loss", "Huber"}, "huber")
+      .Cases({"binary_crossentropy", "bce", "BinaryCrossentropy"}, "binary_crossentropy")
+      .Cases({"categorical_crossentropy", "cce", "CategoricalCrossentropy"},
+             "categorical_crossentropy")
+      .Cases({"sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"},
+             "sparse_categorical_crossentropy")
+      .Cases({"kl_divergence", "kld", "kullback_leibler_divergence", "KLDivergence"},
+             "kl_divergence")
+      .Cases({"hinge", "Hinge"}, "hinge")
+      .Default("");
+}
+
+StringRef knownLossNames() {
+  return "mean_squared_error (mse), mean_absolute_error (mae), huber, "
+         "binary_crossentropy, categorical_crossentropy, "
+         "sparse_categorical_crossentropy, kl_divergence (kld), hinge";
+}
+
+FailureOr<Value> buildLoss(OpBuilder &b, Location loc, StringRef name,
+                           Value yTrue, Value yPred,
+                           const LossOptions &options) {
+  std::string canonical = canonicalLossName(name);
+  if (canonical.empty())
+    return emitError(loc) << "unknown loss '" << name << "' (known: "
+                          << knownLossNames() << ")";
+  if (options.reduction != "sum_over_batch_size" && options.reduction != "sum" &&
+      options.reduction != "none")
+    return emitError(loc) << "unknown reduction '" << options.reduction
+                          << "' (expected sum_over_batch_size, sum or none)";
+  auto predType = dyn_cast<RankedTensorType>(yPred.getType());
+  auto trueType = dyn_cast<RankedTensorType>(yTrue.getType());
+  if (!predType || !isa<FloatType>(predType.getElementType()) ||
+      predType.getRank() < 1)
+    return emitError(loc) << "loss '" << canonical
+                          << "': predictions must be a float tensor of rank "
+                             ">= 1, got "
+                          << yPred.getType();
+  bool sparse = canonical == "sparse_categorical_crossentropy";
+  if (sparse) {
+    if (!trueType || !trueType.getElementType().isSignlessInteger() ||
+        trueType.getRank() + 1 != predType.getRank())
+      return emitError(loc)
+             << "loss '" << canonical
+             << "': labels must be integer class ids of the predictions' "
+                "shape without the class axis, got "
+             << yTrue.getType() << " for predictions " << yPred.getType();
+  } else if (!trueType || trueType.getElementType() != predType.getElementType() ||
+             failed(verifyCompatibleShape(trueType.getShape(),
+                                          predType.getShape()))) {
+    return emitError(loc) << "loss '" << canonical
+                          << "': targets " << yTrue.getType()
+                          << " do not match predictions " << yPred.getType();
+  }
+  LossBuilder l(b, loc, yPred);
+  Value perExample;
+  if (canonical == "mean_squared_error")
+    perExample = l.meanSquaredError(yTrue, yPred);
+  else if (canonical == "mean_absolute_error")
+    perExample = l.meanAbsoluteError(yTrue, yPred);
+  else if (canonical == "huber")
+    perExample = l.huber(yTrue, yPred, options.delta);
+  else if (canonical == "binary_crossentropy")
+    perExample = l.binaryCrossentropy(yTrue, yPred, options.fromLogits);
+  else if (canonical == "categorical_crossentropy")
+    perExample = l.categoricalCrossentropy(yTrue, yPred, options.fromLogits);
+  else if (sparse)
+    perExample = l.sparseCategoricalCrossentropy(yTrue, yPred, options.fromLogits);
+  else if (canonical == "kl_divergence")
+    perExample = l.klDivergence(yTrue, yPred);
+  else
+    perExample = l.hinge(yTrue, yPred);
+  if (options.reduction == "none")
+    return perExample;
+  int64_t rank = cast<RankedTensorType>(perExample.getType()).getRank();
+  SmallVector<int64_t> all;
+  for (int64_t i = 0; i < rank; ++i)
+    all.push_back(i);
+  if (options.reduction == "sum")
+    return Value(ReduceSumOp::create(b, loc, perExample, all, false));
+  return Value(ReduceMeanOp::create(b, loc, perExample, all, false));
+}
+
+} // namespace kiln

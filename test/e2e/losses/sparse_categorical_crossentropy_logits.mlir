@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
+// Keras loss sparse_categorical_crossentropy (loss=sparse_categorical_crossentropy from-logits=true reduction=none): values against Keras 3's formula, VJP against finite differences.
+// RUN: kiln-opt %s --kiln-add-loss="loss=sparse_categorical_crossentropy from-logits=true reduction=none" -o %t.mlir && kiln compile %t.mlir --entry f_loss -o %t --name l && %check %t/libl.so l %s && kiln-opt %t.mlir --kiln-autodiff=function=f_loss -o %t.vjp.mlir && kiln compile %t.vjp.mlir --entry f_loss_vjp -o %t --name g && %check-vjp %t/libl.so l %t/libg.so g %s
+// NUMPY: m = p.max(-1, keepdims=True); ls = p - m - np.log(np.exp(p - m).sum(-1, keepdims=True)); loss = -np.take_along_axis(ls, y_true[:, None], -1)[:, 0]
+// RANGE: p -3 3
+// RANGE: y_true 0 4
+func.func @f(%p: tensor<?x5xf64> {kiln.name = "p"}) -> tensor<?x5xf64> {
+  return %p : tensor<?x5xf64>
+}
