@@ -61,12 +61,27 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
         kiln::buildLoss(b, fn->getLoc(), loss, yTrue, ret.getOperand(0), options);
     if (failed(value))
       return signalPassFailure();
-    func::ReturnOp::create(b, ret.getLoc(), ValueRange{*value});
+    SmallVector<Value> results{*value};
+    SmallVector<std::string> names{"loss"};
+    for (const std::string &metric : metrics) {
+      std::string canonical = kiln::canonicalMetricName(metric, loss);
+      if (canonical.empty()) {
+        fn->emitError() << "kiln-add-loss: unknown metric '" << metric << "'";
+        return signalPassFailure();
+      }
+      FailureOr<Value> m =
+          kiln::buildMetric(b, fn->getLoc(), canonical, yTrue, ret.getOperand(0));
+      if (failed(m))
+        return signalPassFailure();
+      results.push_back(*m);
+      names.push_back(canonical);
+    }
+    func::ReturnOp::create(b, ret.getLoc(), results);
     ret.erase();
     SmallVector<Type> inputs(type.getInputs());
     inputs.push_back(targetType);
-    lossFn.setFunctionType(
-        FunctionType::get(&getContext(), inputs, {value->getType()}));
+    lossFn.setFunctionType(FunctionType::get(&getContext(), inputs,
+                                             ValueRange(results).getTypes()));
     MLIRContext *ctx = &getContext();
     auto named = [&](StringRef n) {
       return DictionaryAttr::get(
@@ -80,7 +95,10 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
     }
     argAttrs.push_back(named("y_true"));
     lossFn.setAllArgAttrs(argAttrs);
-    lossFn.setAllResultAttrs(ArrayRef<DictionaryAttr>{named("loss")});
+    SmallVector<DictionaryAttr> resultAttrs;
+    for (const std::string &n : names)
+      resultAttrs.push_back(named(n));
+    lossFn.setAllResultAttrs(resultAttrs);
   }
 };
 

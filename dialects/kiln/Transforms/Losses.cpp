@@ -82,26 +82,9 @@ public:
     if (logits)
       return SparseSoftmaxCrossEntropyOp::create(b_, loc_, p, ids);
     // -log(p[id]) as -sum(one_hot(id) * log(p)).
-    auto type = cast<RankedTensorType>(p.getType());
-    int64_t classes = type.getDimSize(rank_ - 1);
-    Type idType = vjp::elementType(ids);
-    SmallVector<APInt> iota;
-    for (int64_t k = 0; k < classes; ++k)
-      iota.push_back(APInt(idType.getIntOrFloatBitWidth(), k));
-    Value classIds = ConstantOp::create(
-        b_, loc_,
-        DenseElementsAttr::get(RankedTensorType::get({classes}, idType), iota));
-    SmallVector<int64_t> idShape;
-    for (int64_t d : cast<RankedTensorType>(ids.getType()).getShape())
-      idShape.push_back(ShapedType::isDynamic(d) ? -1 : d);
-    idShape.push_back(1);
-    Value column = ReshapeOp::create(b_, loc_, ids, idShape);
-    Value hot = CompareOp::create(b_, loc_, CompareDirection::eq, column, classIds);
-    Value oneHot = CastOp::create(
-        b_, loc_,
-        RankedTensorType::get(cast<RankedTensorType>(hot.getType()).getShape(), elt_),
-        hot);
-    return NegOp::create(b_, loc_, sumLast(mul(oneHot, log(normalized(p)))));
+    int64_t classes = cast<RankedTensorType>(p.getType()).getDimSize(rank_ - 1);
+    Value hot = vjp::oneHot(b_, loc_, ids, classes, elt_);
+    return NegOp::create(b_, loc_, sumLast(mul(hot, log(normalized(p)))));
   }
   Value klDivergence(Value y, Value p) {
     Value yc = clip(y, kEpsilon, 1.0), pc = clip(p, kEpsilon, 1.0);
@@ -220,6 +203,98 @@ FailureOr<Value> buildLoss(OpBuilder &b, Location loc, StringRef name,
   if (options.reduction == "sum")
     return Value(ReduceSumOp::create(b, loc, perExample, all, false));
   return Value(ReduceMeanOp::create(b, loc, perExample, all, false));
+}
+
+std::string canonicalMetricName(StringRef name, StringRef loss) {
+  if (name == "accuracy" || name == "acc") {
+    std::string l = canonicalLossName(loss);
+    if (l == "sparse_categorical_crossentropy")
+      return "sparse_categorical_accuracy";
+    if (l == "categorical_crossentropy")
+      return "categorical_accuracy";
+    return "binary_accuracy";
+  }
+  return llvm::StringSwitch<std::string>(name)
+      .Cases({"binary_accuracy", "BinaryAccuracy"}, "binary_accuracy")
+      .Cases({"categorical_accuracy", "CategoricalAccuracy"}, "categorical_accuracy")
+      .Cases({"sparse_categorical_accuracy", "SparseCategoricalAccuracy"},
+             "sparse_categorical_accuracy")
+      .Cases({"top_k_categorical_accuracy", "TopKCategoricalAccuracy"},
+             "top_k_categorical_accuracy")
+      .Cases({"sparse_top_k_categorical_accuracy", "SparseTopKCategoricalAccuracy"},
+             "sparse_top_k_categorical_accuracy")
+      .Cases({"mean_absolute_error", "mae"}, "mean_absolute_error")
+      .Cases({"mean_squared_error", "mse"}, "mean_squared_error")
+      .Default("");
+}
+
+FailureOr<Value> buildMetric(OpBuilder &b, Location loc, StringRef name,
+                             Value yTrue, Value yPred) {
+  auto predType = cast<RankedTensorType>(yPred.getType());
+  Type elt = predType.getElementType();
+  int64_t rank = predType.getRank(), last = rank - 1;
+  auto c = [&](double v) { return vjp::scalar(b, loc, elt, v); };
+  auto asFloat = [&](Value v) -> Value {
+    return CastOp::create(
+        b, loc,
+        RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(), elt), v);
+  };
+  auto meanAll = [&](Value v) -> Value {
+    int64_t r = cast<RankedTensorType>(v.getType()).getRank();
+    SmallVector<int64_t> all;
+    for (int64_t i = 0; i < r; ++i)
+      all.push_back(i);
+    return ReduceMeanOp::create(b, loc, v, all, false);
+  };
+  auto argmax = [&](Value v) -> Value {
+    auto t = cast<RankedTensorType>(v.getType());
+    return ArgmaxOp::create(
+        b, loc, RankedTensorType::get(t.getShape().drop_back(), b.getI64Type()), v,
+        b.getI64IntegerAttr(last), b.getBoolAttr(false));
+  };
+  auto idsOf = [&](Value ids) -> Value {
+    if (vjp::elementType(ids).isInteger(64))
+      return ids;
+    auto t = cast<RankedTensorType>(ids.getType());
+    return CastOp::create(b, loc, RankedTensorType::get(t.getShape(), b.getI64Type()),
+                          ids);
+  };
+  // Whether the true class is among the k highest scores: fewer than k
+  // classes score strictly higher.
+  auto inTopK = [&](Value hot, int64_t k) -> Value {
+    Value trueScore = ReduceSumOp::create(b, loc, MulOp::create(b, loc, hot, yPred),
+                                          ArrayRef<int64_t>{last}, true);
+    Value higher = asFloat(CompareOp::create(b, loc, CompareDirection::gt, yPred, trueScore));
+    Value count = ReduceSumOp::create(b, loc, higher, ArrayRef<int64_t>{last}, false);
+    return asFloat(CompareOp::create(b, loc, CompareDirection::lt, count,
+                                     c(static_cast<double>(k))));
+  };
+  int64_t classes = predType.getDimSize(last);
+  if (name == "binary_accuracy") {
+    Value predicted = asFloat(CompareOp::create(b, loc, CompareDirection::gt, yPred, c(0.5)));
+    return meanAll(asFloat(CompareOp::create(b, loc, CompareDirection::eq, yTrue, predicted)));
+  }
+  if (name == "categorical_accuracy")
+    return meanAll(asFloat(CompareOp::create(b, loc, CompareDirection::eq,
+                                             argmax(yTrue), argmax(yPred))));
+  if (name == "sparse_categorical_accuracy")
+    return meanAll(asFloat(CompareOp::create(b, loc, CompareDirection::eq,
+                                             idsOf(yTrue), argmax(yPred))));
+  if (name == "top_k_categorical_accuracy" ||
+      name == "sparse_top_k_categorical_accuracy") {
+    if (ShapedType::isDynamic(classes))
+      return emitError(loc) << "metric '" << name
+                            << "' needs a static number of classes";
+    Value ids = name == "top_k_categorical_accuracy" ? argmax(yTrue) : idsOf(yTrue);
+    return meanAll(inTopK(vjp::oneHot(b, loc, ids, classes, elt), 5));
+  }
+  if (name == "mean_absolute_error")
+    return meanAll(AbsOp::create(b, loc, SubOp::create(b, loc, yTrue, yPred)));
+  if (name == "mean_squared_error") {
+    Value d = SubOp::create(b, loc, yTrue, yPred);
+    return meanAll(MulOp::create(b, loc, d, d));
+  }
+  return emitError(loc) << "unknown metric '" << name << "'";
 }
 
 } // namespace kiln

@@ -44,6 +44,20 @@ mlir::FailureOr<mlir::Value> buildLoss(mlir::OpBuilder &b, mlir::Location loc,
                                        mlir::Value yPred,
                                        const LossOptions &options);
 
+/// The canonical Keras name of a metric, resolving "accuracy" / "acc" by
+/// the loss as Keras does (sparse categorical, categorical or binary
+/// accuracy); empty for an unknown name.
+std::string canonicalMetricName(llvm::StringRef name, llvm::StringRef loss);
+
+/// Builds metric `name` (canonical) of one batch, a rank-0 value:
+/// binary_accuracy (threshold 0.5), categorical_accuracy,
+/// sparse_categorical_accuracy, top_k_categorical_accuracy and
+/// sparse_top_k_categorical_accuracy (k = 5), mean_absolute_error,
+/// mean_squared_error. The targets are as for the loss.
+mlir::FailureOr<mlir::Value> buildMetric(mlir::OpBuilder &b, mlir::Location loc,
+                                         llvm::StringRef name, mlir::Value yTrue,
+                                         mlir::Value yPred);
+
 } // namespace kiln
 
 #endif // KILN_DIALECTS_KILN_TRANSFORMS_LOSSES_H

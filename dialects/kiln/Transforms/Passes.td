@@ -178,6 +178,11 @@ def AddLossPass : Pass<"kiln-add-loss", "mlir::ModuleOp"> {
            /*default=*/"\"sum_over_batch_size\"",
            "sum_over_batch_size, sum or none">,
     Option<"delta", "delta", "double", /*default=*/"1.0", "Huber's delta">,
+    ListOption<"metrics", "metrics", "std::string",
+           "Metrics returned after the loss, each the batch's mean: accuracy "
+           "(resolved by the loss, as Keras), binary/categorical/"
+           "sparse_categorical_accuracy, (sparse_)top_k_categorical_accuracy "
+           "(k = 5), mae, mse">,
   ];
 }
 

@@ -137,20 +137,44 @@ LogicalResult convVJP(ConvOp op, OpBuilder &b, Cts cts, Out &out) {
   return success();
 }
 
+/// What both pooling rules need: the window, the output padding that
+/// gives back the input's sizes, and the (static) channel count.
+struct PoolSetup {
+  int64_t rank, spatial, channels;
+  Window win;
+  SmallVector<int64_t> outPad;
+  Type elt;
+};
+
+template <typename OpT> FailureOr<PoolSetup> poolSetup(OpT op) {
+  Location loc = op.getLoc();
+  auto xType = cast<RankedTensorType>(op.getInput().getType());
+  PoolSetup s;
+  s.rank = xType.getRank();
+  s.spatial = s.rank - 2;
+  s.channels = xType.getDimSize(s.rank - 1);
+  if (ShapedType::isDynamic(s.channels))
+    return emitError(loc) << "cannot differentiate pooling over dynamic channels";
+  s.win = windowOf(s.spatial, op.getStrides(), op.getDilations(), op.getPadding());
+  FailureOr<SmallVector<int64_t>> outPad =
+      outputPadding(loc, op.getInput(), op.getWindow(), s.win);
+  if (failed(outPad))
+    return failure();
+  s.outPad = *outPad;
+  s.elt = xType.getElementType();
+  return s;
+}
+
 LogicalResult avgPoolVJP(AvgPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   Location loc = op.getLoc();
   Value x = op.getInput();
-  auto xType = cast<RankedTensorType>(x.getType());
-  int64_t spatial = xType.getRank() - 2;
-  int64_t channels = xType.getDimSize(xType.getRank() - 1);
-  if (ShapedType::isDynamic(channels))
-    return emitError(loc) << "cannot differentiate pooling over dynamic channels";
-  Window win = windowOf(spatial, op.getStrides(), op.getDilations(), op.getPadding());
-  ArrayRef<int64_t> kernel = op.getWindow();
-  FailureOr<SmallVector<int64_t>> outPad = outputPadding(loc, x, kernel, win);
-  if (failed(outPad))
+  FailureOr<PoolSetup> setup = poolSetup(op);
+  if (failed(setup))
     return failure();
-  Type elt = elementType(x);
+  const Window &win = setup->win;
+  int64_t channels = setup->channels;
+  Type elt = setup->elt;
+  ArrayRef<int64_t> kernel = op.getWindow();
   Value ct = cts[0];
   // Each output averaged `count` inputs: the window, or without
   // count_include_pad the window's inputs that are not padding, which is
@@ -181,7 +205,7 @@ LogicalResult avgPoolVJP(AvgPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   out.push_back(ConvTransposeOp::create(
       b, loc, ct, ones, b.getDenseI64ArrayAttr(win.strides),
       b.getDenseI64ArrayAttr(win.dilations),
-      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(*outPad),
+      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(setup->outPad),
       b.getI64IntegerAttr(channels)));
   return success();
 }
@@ -203,18 +227,15 @@ Value filledConstant(OpBuilder &b, Location loc, RankedTensorType type,
 LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   Location loc = op.getLoc();
   Value x = op.getInput(), y = op.getResult(), ct = cts[0];
-  auto xType = cast<RankedTensorType>(x.getType());
   auto yType = cast<RankedTensorType>(y.getType());
-  int64_t rank = xType.getRank(), spatial = rank - 2;
-  int64_t channels = xType.getDimSize(rank - 1);
-  if (ShapedType::isDynamic(channels))
-    return emitError(loc) << "cannot differentiate pooling over dynamic channels";
-  Window win = windowOf(spatial, op.getStrides(), op.getDilations(), op.getPadding());
-  ArrayRef<int64_t> kernel = op.getWindow();
-  FailureOr<SmallVector<int64_t>> outPad = outputPadding(loc, x, kernel, win);
-  if (failed(outPad))
+  FailureOr<PoolSetup> setup = poolSetup(op);
+  if (failed(setup))
     return failure();
-  Type elt = elementType(x);
+  int64_t rank = setup->rank, spatial = setup->spatial,
+          channels = setup->channels;
+  const Window &win = setup->win;
+  Type elt = setup->elt;
+  ArrayRef<int64_t> kernel = op.getWindow();
   // Padding never wins the max.
   SmallVector<int64_t> low(rank, 0), high(rank, 0);
   for (int64_t i = 0; i < spatial; ++i) {
@@ -284,7 +305,7 @@ LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   out.push_back(ConvTransposeOp::create(
       b, loc, merged, filter, b.getDenseI64ArrayAttr(win.strides),
       b.getDenseI64ArrayAttr(win.dilations),
-      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(*outPad),
+      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(setup->outPad),
       b.getI64IntegerAttr(channels)));
   return success();
 }

@@ -251,24 +251,12 @@ LogicalResult sparseSoftmaxCrossEntropyVJP(SparseSoftmaxCrossEntropyOp op,
                              "over a dynamic number of classes";
   FailureOr<Value> ct =
       keepDims(b, loc, cts[0], op.getLogits(), {rank - 1}, false);
-  FailureOr<Value> labels =
-      keepDims(b, loc, op.getLabels(), op.getLogits(), {rank - 1}, false);
-  if (failed(ct) || failed(labels))
+  if (failed(ct))
     return failure();
   // d/dx = softmax(x) - one_hot(labels).
-  Type labelType = elementType(op.getLabels());
-  auto iotaType = RankedTensorType::get({classes}, labelType);
-  SmallVector<APInt> iota;
-  for (int64_t c = 0; c < classes; ++c)
-    iota.push_back(APInt(labelType.getIntOrFloatBitWidth(), c));
-  Value classIds = ConstantOp::create(b, loc, DenseElementsAttr::get(iotaType, iota));
-  Value hot = CompareOp::create(b, loc, CompareDirection::eq, *labels, classIds);
-  Value oneHot = CastOp::create(
-      b, loc, RankedTensorType::get(cast<RankedTensorType>(hot.getType()).getShape(),
-                                    type.getElementType()),
-      hot);
+  Value hot = oneHot(b, loc, op.getLabels(), classes, type.getElementType());
   Value p = SoftmaxOp::create(b, loc, op.getLogits(), rank - 1);
-  out.push_back(MulOp::create(b, loc, *ct, SubOp::create(b, loc, p, oneHot)));
+  out.push_back(MulOp::create(b, loc, *ct, SubOp::create(b, loc, p, hot)));
   out.push_back(Value());
   return success();
 }
@@ -283,20 +271,10 @@ LogicalResult gatherVJP(GatherOp op, OpBuilder &b, Cts cts, Out &out) {
   // d table = one_hot(ids)^T @ ct, over the flattened ids: [rows, n] x [n, rest].
   int64_t rows = dataType.getDimSize(0);
   int64_t rest = dataType.getNumElements() / std::max<int64_t>(rows, 1);
-  Value ids = ReshapeOp::create(b, loc, op.getIndices(), ArrayRef<int64_t>{-1, 1});
-  Type idType = elementType(op.getIndices());
-  auto iotaType = RankedTensorType::get({rows}, idType);
-  SmallVector<APInt> iota;
-  for (int64_t r = 0; r < rows; ++r)
-    iota.push_back(APInt(idType.getIntOrFloatBitWidth(), r));
-  Value rowIds = ConstantOp::create(b, loc, DenseElementsAttr::get(iotaType, iota));
-  Value hot = CompareOp::create(b, loc, CompareDirection::eq, ids, rowIds);
-  auto hotType = cast<RankedTensorType>(hot.getType());
-  Value oneHot = CastOp::create(
-      b, loc, RankedTensorType::get(hotType.getShape(), dataType.getElementType()),
-      hot);
+  Value ids = ReshapeOp::create(b, loc, op.getIndices(), ArrayRef<int64_t>{-1});
+  Value hot = oneHot(b, loc, ids, rows, dataType.getElementType());
   Value ct = ReshapeOp::create(b, loc, cts[0], ArrayRef<int64_t>{-1, rest});
-  Value dt = MatmulOp::create(b, loc, swapLastTwo(b, loc, oneHot), ct);
+  Value dt = MatmulOp::create(b, loc, swapLastTwo(b, loc, hot), ct);
   out.push_back(ReshapeOp::create(b, loc, dt, dataType.getShape()));
   out.push_back(Value());
   return success();

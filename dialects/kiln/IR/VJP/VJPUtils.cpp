@@ -54,6 +54,27 @@ FailureOr<Value> unbroadcast(OpBuilder &b, Location loc, Value ct,
   return Value(ReshapeOp::create(b, loc, sum, shape));
 }
 
+Value oneHot(OpBuilder &b, Location loc, Value ids, int64_t classes,
+             Type floatType) {
+  Type idType = elementType(ids);
+  SmallVector<APInt> iota;
+  for (int64_t k = 0; k < classes; ++k)
+    iota.push_back(APInt(idType.getIntOrFloatBitWidth(), k));
+  Value classIds = ConstantOp::create(
+      b, loc, DenseElementsAttr::get(RankedTensorType::get({classes}, idType), iota));
+  SmallVector<int64_t> column;
+  for (int64_t d : cast<RankedTensorType>(ids.getType()).getShape())
+    column.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  column.push_back(1);
+  Value idColumn = ReshapeOp::create(b, loc, ids, column);
+  Value hot = CompareOp::create(b, loc, CompareDirection::eq, idColumn, classIds);
+  return CastOp::create(
+      b, loc,
+      RankedTensorType::get(cast<RankedTensorType>(hot.getType()).getShape(),
+                            floatType),
+      hot);
+}
+
 Value broadcastLike(OpBuilder &b, Location loc, Value v, Value like) {
   auto likeType = cast<RankedTensorType>(like.getType());
   SmallVector<int64_t> shape;

@@ -41,6 +41,12 @@ mlir::Type elementType(Value v);
 mlir::FailureOr<Value> unbroadcast(mlir::OpBuilder &b, mlir::Location loc,
                                    Value ct, Value operand);
 
+/// The one-hot encoding of integer `ids` over `classes` classes, as
+/// `floatType` values of shape `ids.shape + [classes]`: compares the ids
+/// (reshaped to a trailing unit axis) with a constant [0, classes) row.
+Value oneHot(mlir::OpBuilder &b, mlir::Location loc, Value ids,
+             int64_t classes, mlir::Type floatType);
+
 /// Broadcasts `v` to the shape of `like` (NumPy rules, `like`'s sizes).
 Value broadcastLike(mlir::OpBuilder &b, mlir::Location loc, Value v,
                     Value like);
