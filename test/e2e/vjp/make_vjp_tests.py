@@ -81,6 +81,24 @@ func.func @f(%x: tensor<?x4x5xf64> {kiln.name = "x"}) -> (tensor<5xf64> {kiln.na
   return %y : tensor<5xf64>
 }
 """),
+    "reduce_max": ("reduce_max over the middle axis.", "", """
+func.func @f(%x: tensor<?x4x5xf64> {kiln.name = "x"}) -> (tensor<?x5xf64> {kiln.name = "y"}) {
+  %y = kiln.reduce_max %x {axes = array<i64: 1>} : (tensor<?x4x5xf64>) -> tensor<?x5xf64>
+  return %y : tensor<?x5xf64>
+}
+"""),
+    "reduce_min_keep": ("reduce_min over the last axis, keep_dims.", "", """
+func.func @f(%x: tensor<?x4x5xf64> {kiln.name = "x"}) -> (tensor<?x4x1xf64> {kiln.name = "y"}) {
+  %y = kiln.reduce_min %x {axes = array<i64: 2>, keep_dims = true} : (tensor<?x4x5xf64>) -> tensor<?x4x1xf64>
+  return %y : tensor<?x4x1xf64>
+}
+"""),
+    "reduce_prod": ("reduce_prod over the last axis (inputs away from zero).", "// RANGE: x 0.5 1.5\n", """
+func.func @f(%x: tensor<?x4x3xf64> {kiln.name = "x"}) -> (tensor<?x4xf64> {kiln.name = "y"}) {
+  %y = kiln.reduce_prod %x {axes = array<i64: 2>} : (tensor<?x4x3xf64>) -> tensor<?x4xf64>
+  return %y : tensor<?x4xf64>
+}
+"""),
     "reshape_transpose": ("reshape then transpose.", "", """
 func.func @f(%x: tensor<?x12xf64> {kiln.name = "x"}) -> (tensor<?x4x3xf64> {kiln.name = "y"}) {
   %r = kiln.reshape %x {shape = array<i64: -1, 3, 4>} : (tensor<?x12xf64>) -> tensor<?x3x4xf64>
@@ -179,6 +197,12 @@ func.func @f(%x: tensor<?x7x6x2xf64> {kiln.name = "x"}, %w: tensor<3x2x2x3xf64> 
 func.func @f(%x: tensor<?x9x3xf64> {kiln.name = "x"}, %w: tensor<3x3x4xf64> {kiln.name = "w"}) -> (tensor<?x9x4xf64> {kiln.name = "y"}) {
   %y = kiln.conv %x, %w {dilations = array<i64: 2>, padding = array<i64: 4, 0>} : (tensor<?x9x3xf64>, tensor<3x3x4xf64>) -> tensor<?x9x4xf64>
   return %y : tensor<?x9x4xf64>
+}
+"""),
+    "conv_transpose": ("a 2-D transposed convolution, stride 2 with padding and output padding.", "", """
+func.func @f(%x: tensor<?x3x3x4xf64> {kiln.name = "x"}, %w: tensor<3x3x2x4xf64> {kiln.name = "w"}) -> (tensor<?x6x6x2xf64> {kiln.name = "y"}) {
+  %y = kiln.conv_transpose %x, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>, output_padding = array<i64: 1, 1>} : (tensor<?x3x3x4xf64>, tensor<3x3x2x4xf64>) -> tensor<?x6x6x2xf64>
+  return %y : tensor<?x6x6x2xf64>
 }
 """),
     "avg_pool_padded": ("average pooling, 3x3 windows, stride 2, padding not counted.", "", """

@@ -68,6 +68,54 @@ SmallVector<int64_t> flatPadding(const Window &w) {
   return out;
 }
 
+/// The filter cotangent of a (groups = 1) convolution of `x` whose result
+/// cotangent is `dy`: d filter[k, ci, co] = sum_{n, o} xpad[n, o * s + k * d,
+/// ci] * dy[n, o, co], a convolution of xpad as [ci, spatial, n] with dy as a
+/// [spatial, n, co] filter, strides and dilations swapped, cut to the kernel.
+Value filterGradient(OpBuilder &b, Location loc, Value x, Value dy,
+                     const Window &win, ArrayRef<int64_t> kernel) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  int64_t rank = xType.getRank(), spatial = rank - 2;
+  SmallVector<int64_t> low(xType.getRank(), 0), high(xType.getRank(), 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    low[i + 1] = win.low[i];
+    high[i + 1] = win.high[i];
+  }
+  Value xpad = PadOp::create(b, loc, x, b.getDenseI64ArrayAttr(low),
+                             b.getDenseI64ArrayAttr(high),
+                             PadModeAttr::get(b.getContext(), PadMode::constant),
+                             b.getF64FloatAttr(0.0));
+  SmallVector<int64_t> xPerm{rank - 1}, ctPerm;
+  for (int64_t i = 1; i <= spatial; ++i) {
+    xPerm.push_back(i);
+    ctPerm.push_back(i);
+  }
+  xPerm.push_back(0);
+  ctPerm.push_back(0);
+  ctPerm.push_back(rank - 1);
+  Value xt = TransposeOp::create(b, loc, xpad, xPerm);
+  Value ctt = TransposeOp::create(b, loc, dy, ctPerm);
+  Value corr = ConvOp::create(b, loc, xt, ctt, b.getDenseI64ArrayAttr(win.dilations),
+                              b.getDenseI64ArrayAttr(win.strides),
+                              b.getDenseI64ArrayAttr(SmallVector<int64_t>(2 * spatial, 0)),
+                              b.getI64IntegerAttr(1));
+  // [ci, r..., co] -> [k..., ci, co].
+  SmallVector<int64_t> axes, starts, ends, steps;
+  for (int64_t i = 0; i < spatial; ++i) {
+    axes.push_back(i + 1);
+    starts.push_back(0);
+    ends.push_back(kernel[i]);
+    steps.push_back(1);
+  }
+  Value cut = SliceOp::create(b, loc, corr, axes, starts, ends, steps);
+  SmallVector<int64_t> back;
+  for (int64_t i = 1; i <= spatial; ++i)
+    back.push_back(i);
+  back.push_back(0);
+  back.push_back(spatial + 1);
+  return TransposeOp::create(b, loc, cut, back);
+}
+
 LogicalResult convVJP(ConvOp op, OpBuilder &b, Cts cts, Out &out) {
   Location loc = op.getLoc();
   if (op.getGroups() != 1)
@@ -90,50 +138,32 @@ LogicalResult convVJP(ConvOp op, OpBuilder &b, Cts cts, Out &out) {
       b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(*outPad),
       b.getI64IntegerAttr(1));
 
-  // d filter[k, ci, co] = sum_{n, o} xpad[n, o * s + k * d, ci] * ct[n, o, co]:
-  // a convolution of xpad as [ci, spatial, n] with ct as a [spatial, n, co]
-  // filter, strides and dilations swapped, cut to the kernel size.
-  SmallVector<int64_t> low(xType.getRank(), 0), high(xType.getRank(), 0);
-  for (int64_t i = 0; i < spatial; ++i) {
-    low[i + 1] = win.low[i];
-    high[i + 1] = win.high[i];
-  }
-  Value xpad = PadOp::create(b, loc, x, b.getDenseI64ArrayAttr(low),
-                             b.getDenseI64ArrayAttr(high),
-                             PadModeAttr::get(b.getContext(), PadMode::constant),
-                             b.getF64FloatAttr(0.0));
-  int64_t rank = xType.getRank();
-  SmallVector<int64_t> xPerm{rank - 1}, ctPerm;
-  for (int64_t i = 1; i <= spatial; ++i) {
-    xPerm.push_back(i);
-    ctPerm.push_back(i);
-  }
-  xPerm.push_back(0);
-  ctPerm.push_back(0);
-  ctPerm.push_back(rank - 1);
-  Value xt = TransposeOp::create(b, loc, xpad, xPerm);
-  Value ctt = TransposeOp::create(b, loc, ct, ctPerm);
-  Value corr = ConvOp::create(b, loc, xt, ctt, b.getDenseI64ArrayAttr(win.dilations),
-                              b.getDenseI64ArrayAttr(win.strides),
-                              b.getDenseI64ArrayAttr(SmallVector<int64_t>(2 * spatial, 0)),
-                              b.getI64IntegerAttr(1));
-  // [ci, r..., co] -> [k..., ci, co].
-  SmallVector<int64_t> axes, starts, ends, steps;
-  for (int64_t i = 0; i < spatial; ++i) {
-    axes.push_back(i + 1);
-    starts.push_back(0);
-    ends.push_back(kernel[i]);
-    steps.push_back(1);
-  }
-  Value cut = SliceOp::create(b, loc, corr, axes, starts, ends, steps);
-  SmallVector<int64_t> back;
-  for (int64_t i = 1; i <= spatial; ++i)
-    back.push_back(i);
-  back.push_back(0);
-  back.push_back(spatial + 1);
-  Value dw = TransposeOp::create(b, loc, cut, back);
   out.push_back(dx);
-  out.push_back(dw);
+  out.push_back(filterGradient(b, loc, x, ct, win, kernel));
+  return success();
+}
+
+LogicalResult convTransposeVJP(ConvTransposeOp op, OpBuilder &b, Cts cts,
+                               Out &out) {
+  Location loc = op.getLoc();
+  if (op.getGroups() != 1)
+    return emitError(loc)
+           << "cannot differentiate a grouped transposed convolution yet";
+  Value x = op.getInput(), w = op.getFilter(), ct = cts[0];
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t spatial = cast<RankedTensorType>(x.getType()).getRank() - 2;
+  Window win = windowOf(spatial, op.getStrides(), op.getDilations(), op.getPadding());
+  SmallVector<int64_t> kernel(wType.getShape().take_front(spatial));
+  // The transposed convolution is the adjoint of the convolution C_w that
+  // maps its output space to its input space: d input = C_w(ct), and
+  // d filter is C_w's filter gradient with ct as the input and x as the
+  // result cotangent ([k, out, in] is HWIO for C_w).
+  Value dx = ConvOp::create(b, loc, ct, w, b.getDenseI64ArrayAttr(win.strides),
+                            b.getDenseI64ArrayAttr(win.dilations),
+                            b.getDenseI64ArrayAttr(flatPadding(win)),
+                            b.getI64IntegerAttr(1));
+  out.push_back(dx);
+  out.push_back(filterGradient(b, loc, ct, x, win, kernel));
   return success();
 }
 
@@ -409,6 +439,7 @@ LogicalResult dropoutVJP(DropoutOp op, OpBuilder &b, Cts cts, Out &out) {
 
 void attachNNVJPs(MLIRContext *ctx) {
   attach<ConvOp, convVJP>(ctx);
+  attach<ConvTransposeOp, convTransposeVJP>(ctx);
   attach<AvgPoolOp, avgPoolVJP>(ctx);
   attach<MaxPoolOp, maxPoolVJP>(ctx);
   attach<BatchNormTrainingOp, batchNormTrainingVJP>(ctx);

@@ -106,6 +106,45 @@ LogicalResult reduceVJP(OpT op, OpBuilder &b, Cts cts, Out &out) {
   return success();
 }
 
+/// reduce_max / reduce_min: the cotangent is shared equally by the
+/// elements that equal the extremum (a subgradient at ties, as TensorFlow).
+template <typename OpT>
+LogicalResult extremumReduceVJP(OpT op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  Value x = op.getInput();
+  FailureOr<Value> ct = keepDims(b, loc, cts[0], x, op.getAxes(), op.getKeepDims());
+  FailureOr<Value> y = keepDims(b, loc, op.getResult(), x, op.getAxes(), op.getKeepDims());
+  if (failed(ct) || failed(y))
+    return failure();
+  Type elt = elementType(x);
+  Value hit = CompareOp::create(b, loc, CompareDirection::eq, x, *y);
+  Value mask = CastOp::create(
+      b, loc, RankedTensorType::get(cast<RankedTensorType>(hit.getType()).getShape(), elt),
+      hit);
+  Value ties = ReduceSumOp::create(b, loc, mask, op.getAxes(), true);
+  out.push_back(MulOp::create(b, loc, mask, DivOp::create(b, loc, *ct, ties)));
+  return success();
+}
+
+/// reduce_prod: d x_i = ct * prod / x_i (inputs are taken to be non-zero).
+LogicalResult reduceProdVJP(ReduceProdOp op, OpBuilder &b, Cts cts, Out &out) {
+  Location loc = op.getLoc();
+  Value x = op.getInput();
+  FailureOr<Value> ct = keepDims(b, loc, cts[0], x, op.getAxes(), op.getKeepDims());
+  FailureOr<Value> y = keepDims(b, loc, op.getResult(), x, op.getAxes(), op.getKeepDims());
+  if (failed(ct) || failed(y))
+    return failure();
+  out.push_back(DivOp::create(b, loc, MulOp::create(b, loc, *ct, *y), x));
+  return success();
+}
+
+/// argmax / argmin: integer results, no cotangent for the input.
+template <typename OpT>
+LogicalResult indexResultVJP(OpT, OpBuilder &, Cts, Out &out) {
+  out.push_back(Value());
+  return success();
+}
+
 LogicalResult reshapeVJP(ReshapeOp op, OpBuilder &b, Cts cts, Out &out) {
   Location loc = op.getLoc();
   FailureOr<SmallVector<int64_t>> target = reshapeTarget(
@@ -290,6 +329,11 @@ void attachStructureVJPs(MLIRContext *ctx) {
   attach<MatmulOp, matmulVJP>(ctx);
   attach<ReduceSumOp, reduceVJP<ReduceSumOp, false>>(ctx);
   attach<ReduceMeanOp, reduceVJP<ReduceMeanOp, true>>(ctx);
+  attach<ReduceMaxOp, extremumReduceVJP<ReduceMaxOp>>(ctx);
+  attach<ReduceMinOp, extremumReduceVJP<ReduceMinOp>>(ctx);
+  attach<ReduceProdOp, reduceProdVJP>(ctx);
+  attach<ArgmaxOp, indexResultVJP<ArgmaxOp>>(ctx);
+  attach<ArgminOp, indexResultVJP<ArgminOp>>(ctx);
   attach<ReshapeOp, reshapeVJP>(ctx);
   attach<TransposeOp, transposeVJP>(ctx);
   attach<BroadcastToOp, broadcastToVJP>(ctx);

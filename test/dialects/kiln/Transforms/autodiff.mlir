@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // kiln-autodiff: the VJP function's signature and names, fan-out summing,
-// integer arguments without cotangents, and errors for ops without a rule.
+// integer arguments without cotangents, and errors for what has no rule.
 // RUN: kiln-opt %s -split-input-file --kiln-autodiff -verify-diagnostics | FileCheck %s
 
 // CHECK-LABEL: func.func @f_vjp
@@ -34,10 +34,14 @@ func.func @g(%x: tensor<2xf32>, %unused: tensor<2xf32>) -> tensor<2xf32> {
 
 // -----
 
-func.func @reduce_max(%x: tensor<5x3xf32>) -> tensor<3xf32> {
-  // expected-error @+1 {{'kiln.reduce_max' op is not differentiable (no VJP rule)}}
-  %y = kiln.reduce_max %x {axes = array<i64: 0>} : (tensor<5x3xf32>) -> tensor<3xf32>
-  return %y : tensor<3xf32>
+func.func @scan(%h0: tensor<4xf32>, %xs: tensor<3x4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.scan' op kiln-autodiff: ops with regions (a scan) are not differentiable yet}}
+  %h = kiln.scan (%h0) over (%xs) axis = 0 : (tensor<4xf32>), (tensor<3x4xf32>) -> (tensor<4xf32>) {
+  ^bb0(%hp: tensor<4xf32>, %x: tensor<4xf32>):
+    %s = kiln.add %hp, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    kiln.yield %s : tensor<4xf32>
+  }
+  return %h : tensor<4xf32>
 }
 
 // -----
