@@ -106,35 +106,48 @@ LogicalResult reduceVJP(OpT op, OpBuilder &b, Cts cts, Out &out) {
   return success();
 }
 
+/// A reduction's cotangent and result with the reduced axes kept as size 1,
+/// so that they broadcast against the input.
+template <typename OpT>
+LogicalResult keptCotangentAndResult(OpT op, OpBuilder &b, Value ct,
+                                     Value &keptCt, Value &keptResult) {
+  FailureOr<Value> c = keepDims(b, op.getLoc(), ct, op.getInput(), op.getAxes(),
+                                op.getKeepDims());
+  FailureOr<Value> y = keepDims(b, op.getLoc(), op.getResult(), op.getInput(),
+                                op.getAxes(), op.getKeepDims());
+  if (failed(c) || failed(y))
+    return failure();
+  keptCt = *c;
+  keptResult = *y;
+  return success();
+}
+
 /// reduce_max / reduce_min: the cotangent is shared equally by the
 /// elements that equal the extremum (a subgradient at ties, as TensorFlow).
 template <typename OpT>
 LogicalResult extremumReduceVJP(OpT op, OpBuilder &b, Cts cts, Out &out) {
   Location loc = op.getLoc();
-  Value x = op.getInput();
-  FailureOr<Value> ct = keepDims(b, loc, cts[0], x, op.getAxes(), op.getKeepDims());
-  FailureOr<Value> y = keepDims(b, loc, op.getResult(), x, op.getAxes(), op.getKeepDims());
-  if (failed(ct) || failed(y))
+  Value x = op.getInput(), ct, y;
+  if (failed(keptCotangentAndResult(op, b, cts[0], ct, y)))
     return failure();
-  Type elt = elementType(x);
-  Value hit = CompareOp::create(b, loc, CompareDirection::eq, x, *y);
+  Value hit = CompareOp::create(b, loc, CompareDirection::eq, x, y);
   Value mask = CastOp::create(
-      b, loc, RankedTensorType::get(cast<RankedTensorType>(hit.getType()).getShape(), elt),
+      b, loc,
+      RankedTensorType::get(cast<RankedTensorType>(hit.getType()).getShape(),
+                            elementType(x)),
       hit);
   Value ties = ReduceSumOp::create(b, loc, mask, op.getAxes(), true);
-  out.push_back(MulOp::create(b, loc, mask, DivOp::create(b, loc, *ct, ties)));
+  out.push_back(MulOp::create(b, loc, mask, DivOp::create(b, loc, ct, ties)));
   return success();
 }
 
 /// reduce_prod: d x_i = ct * prod / x_i (inputs are taken to be non-zero).
 LogicalResult reduceProdVJP(ReduceProdOp op, OpBuilder &b, Cts cts, Out &out) {
-  Location loc = op.getLoc();
-  Value x = op.getInput();
-  FailureOr<Value> ct = keepDims(b, loc, cts[0], x, op.getAxes(), op.getKeepDims());
-  FailureOr<Value> y = keepDims(b, loc, op.getResult(), x, op.getAxes(), op.getKeepDims());
-  if (failed(ct) || failed(y))
+  Value ct, y;
+  if (failed(keptCotangentAndResult(op, b, cts[0], ct, y)))
     return failure();
-  out.push_back(DivOp::create(b, loc, MulOp::create(b, loc, *ct, *y), x));
+  Location loc = op.getLoc();
+  out.push_back(DivOp::create(b, loc, MulOp::create(b, loc, ct, y), op.getInput()));
   return success();
 }
 
