@@ -199,6 +199,24 @@ func.func @f(%x: tensor<?x9x3xf64> {kiln.name = "x"}, %w: tensor<3x3x4xf64> {kil
   return %y : tensor<?x9x4xf64>
 }
 """),
+    "conv_depthwise": ("a depthwise convolution (groups = channels, multiplier 2), stride 2, same padding.", "", """
+func.func @f(%x: tensor<?x6x6x3xf64> {kiln.name = "x"}, %w: tensor<3x3x1x6xf64> {kiln.name = "w"}) -> (tensor<?x3x3x6xf64> {kiln.name = "y"}) {
+  %y = kiln.conv %x, %w {strides = array<i64: 2, 2>, padding = array<i64: 0, 1, 0, 1>, groups = 3 : i64} : (tensor<?x6x6x3xf64>, tensor<3x3x1x6xf64>) -> tensor<?x3x3x6xf64>
+  return %y : tensor<?x3x3x6xf64>
+}
+"""),
+    "conv_grouped": ("a grouped 1-D convolution (2 groups).", "", """
+func.func @f(%x: tensor<?x7x4xf64> {kiln.name = "x"}, %w: tensor<3x2x6xf64> {kiln.name = "w"}) -> (tensor<?x5x6xf64> {kiln.name = "y"}) {
+  %y = kiln.conv %x, %w {groups = 2 : i64} : (tensor<?x7x4xf64>, tensor<3x2x6xf64>) -> tensor<?x5x6xf64>
+  return %y : tensor<?x5x6xf64>
+}
+"""),
+    "conv_transpose_grouped": ("a grouped 2-D transposed convolution (2 groups), stride 2.", "", """
+func.func @f(%x: tensor<?x3x3x4xf64> {kiln.name = "x"}, %w: tensor<2x2x3x4xf64> {kiln.name = "w"}) -> (tensor<?x6x6x6xf64> {kiln.name = "y"}) {
+  %y = kiln.conv_transpose %x, %w {strides = array<i64: 2, 2>, groups = 2 : i64} : (tensor<?x3x3x4xf64>, tensor<2x2x3x4xf64>) -> tensor<?x6x6x6xf64>
+  return %y : tensor<?x6x6x6xf64>
+}
+"""),
     "conv_transpose": ("a 2-D transposed convolution, stride 2 with padding and output padding.", "", """
 func.func @f(%x: tensor<?x3x3x4xf64> {kiln.name = "x"}, %w: tensor<3x3x2x4xf64> {kiln.name = "w"}) -> (tensor<?x6x6x2xf64> {kiln.name = "y"}) {
   %y = kiln.conv_transpose %x, %w {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>, output_padding = array<i64: 1, 1>} : (tensor<?x3x3x4xf64>, tensor<3x3x2x4xf64>) -> tensor<?x6x6x2xf64>

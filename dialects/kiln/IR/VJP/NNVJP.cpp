@@ -116,10 +116,33 @@ Value filterGradient(OpBuilder &b, Location loc, Value x, Value dy,
   return TransposeOp::create(b, loc, cut, back);
 }
 
+/// The filter cotangent of a convolution in `groups` groups: each group's
+/// channels of `x` and `dy` give that group's block of output channels.
+Value groupedFilterGradient(OpBuilder &b, Location loc, Value x, Value dy,
+                            const Window &win, ArrayRef<int64_t> kernel,
+                            int64_t groups) {
+  if (groups == 1)
+    return filterGradient(b, loc, x, dy, win, kernel);
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto dyType = cast<RankedTensorType>(dy.getType());
+  int64_t last = xType.getRank() - 1;
+  int64_t xc = xType.getDimSize(last) / groups, dc = dyType.getDimSize(last) / groups;
+  auto channels = [&](Value v, int64_t start, int64_t size) -> Value {
+    int64_t axes[] = {last}, starts[] = {start}, ends[] = {start + size},
+            steps[] = {1};
+    return SliceOp::create(b, loc, v, axes, starts, ends, steps);
+  };
+  SmallVector<Value> blocks;
+  for (int64_t g = 0; g < groups; ++g)
+    blocks.push_back(filterGradient(b, loc, channels(x, g * xc, xc),
+                                    channels(dy, g * dc, dc), win, kernel));
+  return ConcatOp::create(b, loc, ValueRange(blocks),
+                          b.getI64IntegerAttr(static_cast<int64_t>(kernel.size()) + 1));
+}
+
 LogicalResult convVJP(ConvOp op, OpBuilder &b, Cts cts, Out &out) {
   Location loc = op.getLoc();
-  if (op.getGroups() != 1)
-    return emitError(loc) << "cannot differentiate a grouped convolution yet";
+  int64_t groups = static_cast<int64_t>(op.getGroups());
   Value x = op.getInput(), w = op.getFilter(), ct = cts[0];
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
@@ -130,25 +153,24 @@ LogicalResult convVJP(ConvOp op, OpBuilder &b, Cts cts, Out &out) {
   if (failed(outPad))
     return failure();
 
-  // d input: the transposed convolution with the same filter (HWIO is the
-  // transposed convolution's [spatial, out, in] layout for this direction).
+  // d input: the transposed convolution with the same filter and groups
+  // (HWIO, [spatial, in / groups, out], is the transposed convolution's
+  // [spatial, out / groups, in] layout for this direction).
   Value dx = ConvTransposeOp::create(
       b, loc, ct, w, b.getDenseI64ArrayAttr(win.strides),
       b.getDenseI64ArrayAttr(win.dilations),
       b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(*outPad),
-      b.getI64IntegerAttr(1));
+      b.getI64IntegerAttr(groups));
 
   out.push_back(dx);
-  out.push_back(filterGradient(b, loc, x, ct, win, kernel));
+  out.push_back(groupedFilterGradient(b, loc, x, ct, win, kernel, groups));
   return success();
 }
 
 LogicalResult convTransposeVJP(ConvTransposeOp op, OpBuilder &b, Cts cts,
                                Out &out) {
   Location loc = op.getLoc();
-  if (op.getGroups() != 1)
-    return emitError(loc)
-           << "cannot differentiate a grouped transposed convolution yet";
+  int64_t groups = static_cast<int64_t>(op.getGroups());
   Value x = op.getInput(), w = op.getFilter(), ct = cts[0];
   auto wType = cast<RankedTensorType>(w.getType());
   int64_t spatial = cast<RankedTensorType>(x.getType()).getRank() - 2;
@@ -161,9 +183,9 @@ LogicalResult convTransposeVJP(ConvTransposeOp op, OpBuilder &b, Cts cts,
   Value dx = ConvOp::create(b, loc, ct, w, b.getDenseI64ArrayAttr(win.strides),
                             b.getDenseI64ArrayAttr(win.dilations),
                             b.getDenseI64ArrayAttr(flatPadding(win)),
-                            b.getI64IntegerAttr(1));
+                            b.getI64IntegerAttr(groups));
   out.push_back(dx);
-  out.push_back(filterGradient(b, loc, ct, x, win, kernel));
+  out.push_back(groupedFilterGradient(b, loc, ct, x, win, kernel, groups));
   return success();
 }
 
