@@ -30,6 +30,7 @@ void KilnDialect::initialize() {
   attachElementwiseVJPs(getContext());
   attachStructureVJPs(getContext());
   attachNNVJPs(getContext());
+  attachControlFlowVJPs(getContext());
 }
 
 Operation *KilnDialect::materializeConstant(OpBuilder &builder,

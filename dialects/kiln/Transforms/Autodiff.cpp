@@ -15,6 +15,8 @@
 #include "dialects/kiln/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -30,6 +32,56 @@ namespace {
 bool isFloatTensor(Type type) {
   auto t = dyn_cast<RankedTensorType>(type);
   return t && isa<FloatType>(t.getElementType());
+}
+
+/// Rebuilds `scan` so that the active float values its body uses from
+/// above are extra carries that each step passes on unchanged (after the
+/// existing carries); the scan's VJP then accumulates their cotangents
+/// over the steps like any carry's. Returns the scan to use.
+FailureOr<kiln::ScanOp> captureAsCarries(kiln::ScanOp scan,
+                                         const DenseSet<Value> &active) {
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(scan.getBody(), captured);
+  SmallVector<Value> extra;
+  for (Value v : captured)
+    if (active.contains(v) && isFloatTensor(v.getType()))
+      extra.push_back(v);
+  if (extra.empty())
+    return scan;
+  size_t carries = scan.getInits().size();
+  OpBuilder b(scan);
+  SmallVector<Value> inits(scan.getInits());
+  inits.append(extra);
+  SmallVector<Type> resultTypes;
+  for (Value v : inits)
+    resultTypes.push_back(v.getType());
+  for (Value r : scan.getStackedOutputs())
+    resultTypes.push_back(r.getType());
+  auto rebuilt = kiln::ScanOp::create(b, scan.getLoc(), resultTypes, inits,
+                                      scan.getSequences(), scan.getAxisAttr(),
+                                      scan.getReverseAttr());
+  Region &region = rebuilt.getBody();
+  region.takeBody(scan.getBody());
+  Block &block = region.front();
+  for (auto [i, v] : llvm::enumerate(extra)) {
+    BlockArgument arg = block.insertArgument(carries + i, v.getType(), scan.getLoc());
+    replaceAllUsesInRegionWith(v, arg, region);
+  }
+  auto yield = cast<kiln::YieldOp>(block.getTerminator());
+  SmallVector<Value> yielded(yield.getOperands().take_front(carries));
+  for (size_t i = 0; i < extra.size(); ++i)
+    yielded.push_back(block.getArgument(carries + i));
+  yielded.append(yield.getOperands().drop_front(carries).begin(),
+                 yield.getOperands().drop_front(carries).end());
+  OpBuilder yb(yield);
+  kiln::YieldOp::create(yb, yield.getLoc(), yielded);
+  yield.erase();
+  for (size_t i = 0; i < carries; ++i)
+    scan.getResult(i).replaceAllUsesWith(rebuilt.getResult(i));
+  for (auto [i, r] : llvm::enumerate(scan.getStackedOutputs()))
+    r.replaceAllUsesWith(rebuilt.getResult(carries + extra.size() + i));
+  scan.erase();
+  return rebuilt;
 }
 
 /// Builds the VJP of `fn` as a new function after it.
@@ -72,14 +124,23 @@ FailureOr<func::FuncOp> VJPBuilder::build() {
   for (BlockArgument arg : body.getArguments())
     if (differentiated(arg.getArgNumber()))
       active.insert(arg);
-  for (Operation &op : body.without_terminator()) {
-    if (op.getNumRegions() != 0)
-      return op.emitOpError("kiln-autodiff: ops with regions (a scan) are "
-                            "not differentiable yet");
-    bool any = llvm::any_of(op.getOperands(),
+  for (Operation &opRef : llvm::make_early_inc_range(body.without_terminator())) {
+    Operation *op = &opRef;
+    if (auto scan = dyn_cast<kiln::ScanOp>(op)) {
+      // Active values the body captures from above become carries, so
+      // that the scan's VJP rule sees every input as an operand.
+      FailureOr<kiln::ScanOp> explicitScan = captureAsCarries(scan, active);
+      if (failed(explicitScan))
+        return failure();
+      op = *explicitScan;
+    } else if (op->getNumRegions() != 0) {
+      return op->emitOpError("kiln-autodiff: ops with regions are not "
+                             "differentiable");
+    }
+    bool any = llvm::any_of(op->getOperands(),
                             [&](Value v) { return active.contains(v); });
     if (any)
-      for (Value r : op.getResults())
+      for (Value r : op->getResults())
         if (isFloatTensor(r.getType()))
           active.insert(r);
   }

@@ -166,6 +166,40 @@ func.func @f(%t: tensor<7x4xf64> {kiln.name = "t"}, %ids: tensor<?x5xi64> {kiln.
   return %y : tensor<?x5x4xf64>
 }
 """),
+    "scan_rnn": ("a SimpleRNN as a scan: the recurrent weight is captured from above (a carry for the VJP), final state and every step's output used.", "", """
+func.func @f(%x: tensor<?x5x4xf64> {kiln.name = "x"}, %h0: tensor<?x6xf64> {kiln.name = "h0"},
+             %w: tensor<4x6xf64> {kiln.name = "w"}, %u: tensor<6x6xf64> {kiln.name = "u"})
+    -> (tensor<?x6xf64> {kiln.name = "last"}, tensor<?x5x6xf64> {kiln.name = "all"}) {
+  %xw = kiln.matmul %x, %w : (tensor<?x5x4xf64>, tensor<4x6xf64>) -> tensor<?x5x6xf64>
+  %last, %all = kiln.scan (%h0) over (%xw) axis = 1
+      : (tensor<?x6xf64>), (tensor<?x5x6xf64>) -> (tensor<?x6xf64>, tensor<?x5x6xf64>) {
+  ^bb0(%h: tensor<?x6xf64>, %xt: tensor<?x6xf64>):
+    %r = kiln.matmul %h, %u : (tensor<?x6xf64>, tensor<6x6xf64>) -> tensor<?x6xf64>
+    %z = kiln.add %xt, %r : (tensor<?x6xf64>, tensor<?x6xf64>) -> tensor<?x6xf64>
+    %hn = kiln.tanh %z : tensor<?x6xf64>
+    kiln.yield %hn, %hn : tensor<?x6xf64>, tensor<?x6xf64>
+  }
+  return %last, %all : tensor<?x6xf64>, tensor<?x5x6xf64>
+}
+"""),
+    "scan_reverse_two_carries": ("a reverse scan over axis 0 with two carries and two sequences.", "", """
+func.func @f(%a: tensor<4x3x2xf64> {kiln.name = "a"}, %b: tensor<4x3x2xf64> {kiln.name = "b"},
+             %s0: tensor<3x2xf64> {kiln.name = "s0"}, %m0: tensor<3x2xf64> {kiln.name = "m0"})
+    -> (tensor<3x2xf64> {kiln.name = "sum"}, tensor<4x3x2xf64> {kiln.name = "out"}) {
+  %s, %m, %d = kiln.scan (%s0, %m0) over (%a, %b) axis = 0 reverse
+      : (tensor<3x2xf64>, tensor<3x2xf64>), (tensor<4x3x2xf64>, tensor<4x3x2xf64>)
+      -> (tensor<3x2xf64>, tensor<3x2xf64>, tensor<4x3x2xf64>) {
+  ^bb0(%sp: tensor<3x2xf64>, %mp: tensor<3x2xf64>, %at: tensor<3x2xf64>, %bt: tensor<3x2xf64>):
+    %p = kiln.mul %at, %bt : (tensor<3x2xf64>, tensor<3x2xf64>) -> tensor<3x2xf64>
+    %sn = kiln.add %sp, %p : (tensor<3x2xf64>, tensor<3x2xf64>) -> tensor<3x2xf64>
+    %q = kiln.mul %mp, %sn : (tensor<3x2xf64>, tensor<3x2xf64>) -> tensor<3x2xf64>
+    %mn = kiln.sigmoid %q : tensor<3x2xf64>
+    %dn = kiln.sub %sn, %mn : (tensor<3x2xf64>, tensor<3x2xf64>) -> tensor<3x2xf64>
+    kiln.yield %sn, %mn, %dn : tensor<3x2xf64>, tensor<3x2xf64>, tensor<3x2xf64>
+  }
+  return %s, %d : tensor<3x2xf64>, tensor<4x3x2xf64>
+}
+"""),
     "mlp_loss": ("a two-layer MLP with a mean cross-entropy loss: fan-out of the hidden layer, weights and biases.", "// RANGE: labels 0 3\n", """
 func.func @f(%x: tensor<?x6xf64> {kiln.name = "x"}, %labels: tensor<?xi64> {kiln.name = "labels"},
              %w1: tensor<6x8xf64> {kiln.name = "w1"}, %b1: tensor<8xf64> {kiln.name = "b1"},

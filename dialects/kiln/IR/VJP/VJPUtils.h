@@ -19,6 +19,7 @@ namespace kiln {
 void attachElementwiseVJPs(mlir::MLIRContext *ctx);
 void attachStructureVJPs(mlir::MLIRContext *ctx);
 void attachNNVJPs(mlir::MLIRContext *ctx);
+void attachControlFlowVJPs(mlir::MLIRContext *ctx);
 
 namespace vjp {
 

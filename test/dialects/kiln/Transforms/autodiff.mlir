@@ -34,18 +34,6 @@ func.func @g(%x: tensor<2xf32>, %unused: tensor<2xf32>) -> tensor<2xf32> {
 
 // -----
 
-func.func @scan(%h0: tensor<4xf32>, %xs: tensor<3x4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{'kiln.scan' op kiln-autodiff: ops with regions (a scan) are not differentiable yet}}
-  %h = kiln.scan (%h0) over (%xs) axis = 0 : (tensor<4xf32>), (tensor<3x4xf32>) -> (tensor<4xf32>) {
-  ^bb0(%hp: tensor<4xf32>, %x: tensor<4xf32>):
-    %s = kiln.add %hp, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-    kiln.yield %s : tensor<4xf32>
-  }
-  return %h : tensor<4xf32>
-}
-
-// -----
-
 func.func @gather_axis1(%t: tensor<5x3xf32>, %ids: tensor<2xi64>) -> tensor<5x2xf32> {
   // expected-error @+2 {{cannot differentiate a gather along axis 1 or of a dynamically shaped table yet}}
   // expected-error @+1 {{'kiln.gather' op cannot be differentiated here}}
