@@ -68,6 +68,22 @@ SmallVector<int64_t> flatPadding(const Window &w) {
   return out;
 }
 
+/// `x` ([batch, spatial..., channels]) padded by the window's low/high
+/// amounts on its spatial dimensions with `value`.
+Value padSpatial(OpBuilder &b, Location loc, Value x, const Window &win,
+                 double value) {
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  SmallVector<int64_t> low(rank, 0), high(rank, 0);
+  for (size_t i = 0; i < win.low.size(); ++i) {
+    low[i + 1] = win.low[i];
+    high[i + 1] = win.high[i];
+  }
+  return PadOp::create(b, loc, x, b.getDenseI64ArrayAttr(low),
+                       b.getDenseI64ArrayAttr(high),
+                       PadModeAttr::get(b.getContext(), PadMode::constant),
+                       b.getF64FloatAttr(value));
+}
+
 /// The filter cotangent of a (groups = 1) convolution of `x` whose result
 /// cotangent is `dy`: d filter[k, ci, co] = sum_{n, o} xpad[n, o * s + k * d,
 /// ci] * dy[n, o, co], a convolution of xpad as [ci, spatial, n] with dy as a
@@ -76,15 +92,7 @@ Value filterGradient(OpBuilder &b, Location loc, Value x, Value dy,
                      const Window &win, ArrayRef<int64_t> kernel) {
   auto xType = cast<RankedTensorType>(x.getType());
   int64_t rank = xType.getRank(), spatial = rank - 2;
-  SmallVector<int64_t> low(xType.getRank(), 0), high(xType.getRank(), 0);
-  for (int64_t i = 0; i < spatial; ++i) {
-    low[i + 1] = win.low[i];
-    high[i + 1] = win.high[i];
-  }
-  Value xpad = PadOp::create(b, loc, x, b.getDenseI64ArrayAttr(low),
-                             b.getDenseI64ArrayAttr(high),
-                             PadModeAttr::get(b.getContext(), PadMode::constant),
-                             b.getF64FloatAttr(0.0));
+  Value xpad = padSpatial(b, loc, x, win, 0.0);
   SmallVector<int64_t> xPerm{rank - 1}, ctPerm;
   for (int64_t i = 1; i <= spatial; ++i) {
     xPerm.push_back(i);
@@ -217,6 +225,34 @@ template <typename OpT> FailureOr<PoolSetup> poolSetup(OpT op) {
   return s;
 }
 
+/// A float constant of `type` filled by `value(flat index)`.
+Value filledConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                     llvm::function_ref<double(int64_t)> value) {
+  auto elt = cast<FloatType>(type.getElementType());
+  SmallVector<APFloat> values;
+  for (int64_t i = 0; i < type.getNumElements(); ++i) {
+    APFloat v(value(i));
+    bool lost;
+    v.convert(elt.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    values.push_back(v);
+  }
+  return ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+}
+
+/// Sends each window's cotangent `ct` back over the window's positions: a
+/// transposed convolution in `channels` groups with `filter`
+/// ([window..., 1, in_channels]), undoing the window's strides, dilations
+/// and padding.
+Value spreadOverWindows(OpBuilder &b, Location loc, Value ct, Value filter,
+                        const PoolSetup &setup) {
+  const Window &win = setup.win;
+  return ConvTransposeOp::create(
+      b, loc, ct, filter, b.getDenseI64ArrayAttr(win.strides),
+      b.getDenseI64ArrayAttr(win.dilations),
+      b.getDenseI64ArrayAttr(flatPadding(win)),
+      b.getDenseI64ArrayAttr(setup.outPad), b.getI64IntegerAttr(setup.channels));
+}
+
 LogicalResult avgPoolVJP(AvgPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   Location loc = op.getLoc();
   Value x = op.getInput();
@@ -251,29 +287,10 @@ LogicalResult avgPoolVJP(AvgPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   SmallVector<int64_t> fshape(kernel);
   fshape.push_back(1);
   fshape.push_back(channels);
-  auto ftype = RankedTensorType::get(fshape, elt);
-  Value ones = ConstantOp::create(
-      b, loc, DenseElementsAttr::get(ftype, b.getFloatAttr(elt, 1.0)));
-  out.push_back(ConvTransposeOp::create(
-      b, loc, ct, ones, b.getDenseI64ArrayAttr(win.strides),
-      b.getDenseI64ArrayAttr(win.dilations),
-      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(setup->outPad),
-      b.getI64IntegerAttr(channels)));
+  Value ones = filledConstant(b, loc, RankedTensorType::get(fshape, elt),
+                              [](int64_t) { return 1.0; });
+  out.push_back(spreadOverWindows(b, loc, ct, ones, *setup));
   return success();
-}
-
-/// A float constant of `type` filled by `value(flat index)`.
-Value filledConstant(OpBuilder &b, Location loc, RankedTensorType type,
-                     llvm::function_ref<double(int64_t)> value) {
-  auto elt = cast<FloatType>(type.getElementType());
-  SmallVector<APFloat> values;
-  for (int64_t i = 0; i < type.getNumElements(); ++i) {
-    APFloat v(value(i));
-    bool lost;
-    v.convert(elt.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-    values.push_back(v);
-  }
-  return ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
 }
 
 LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
@@ -289,15 +306,7 @@ LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   Type elt = setup->elt;
   ArrayRef<int64_t> kernel = op.getWindow();
   // Padding never wins the max.
-  SmallVector<int64_t> low(rank, 0), high(rank, 0);
-  for (int64_t i = 0; i < spatial; ++i) {
-    low[i + 1] = win.low[i];
-    high[i + 1] = win.high[i];
-  }
-  Value xpad = PadOp::create(
-      b, loc, x, b.getDenseI64ArrayAttr(low), b.getDenseI64ArrayAttr(high),
-      PadModeAttr::get(b.getContext(), PadMode::constant),
-      b.getF64FloatAttr(-std::numeric_limits<double>::infinity()));
+  Value xpad = padSpatial(b, loc, x, win, -std::numeric_limits<double>::infinity());
   // Each output's cotangent goes to the first position of its window, in
   // window order, that holds the maximum: one masked copy per offset.
   int64_t offsets = 1;
@@ -354,11 +363,7 @@ LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
     int64_t in = i % (channels * offsets), position = i / (channels * offsets);
     return position == in % offsets ? 1.0 : 0.0;
   });
-  out.push_back(ConvTransposeOp::create(
-      b, loc, merged, filter, b.getDenseI64ArrayAttr(win.strides),
-      b.getDenseI64ArrayAttr(win.dilations),
-      b.getDenseI64ArrayAttr(flatPadding(win)), b.getDenseI64ArrayAttr(setup->outPad),
-      b.getI64IntegerAttr(channels)));
+  out.push_back(spreadOverWindows(b, loc, merged, filter, *setup));
   return success();
 }
 
