@@ -13,23 +13,6 @@ using namespace kiln::keras_detail;
 namespace kiln {
 namespace layers {
 
-/// Fills a per-spatial-dimension list: empty -> `dflt`, one value -> all.
-static std::vector<int64_t> perDim(const Layer &layer, const char *what,
-                                   std::vector<int64_t> v, int rank,
-                                   int64_t dflt) {
-  if (v.empty())
-    return std::vector<int64_t>(rank, dflt);
-  if (v.size() == 1)
-    return std::vector<int64_t>(rank, v[0]);
-  if (static_cast<int>(v.size()) != rank)
-    layer.fail(std::string(what) + " needs " + std::to_string(rank) +
-               " values, got " + std::to_string(v.size()));
-  for (int64_t x : v)
-    if (x < 1)
-      layer.fail(std::string(what) + " values must be positive");
-  return v;
-}
-
 static Shape fromKiln(ArrayRef<int64_t> s) {
   Shape out;
   for (int64_t d : s)
@@ -94,10 +77,7 @@ std::vector<Shape> Conv::computeOutputShapes(const std::vector<Shape> &in) {
   std::vector<int64_t> padding = paddingFor(s);
   llvm::SmallVector<int64_t> result;
   runShapeRule(*this, [&](std::optional<Location> loc) {
-    WindowParams p;
-    p.strides.assign(strides_.begin(), strides_.end());
-    p.dilations.assign(dilations_.begin(), dilations_.end());
-    p.padding.assign(padding.begin(), padding.end());
+    WindowParams p = windowParams(strides_, dilations_, padding);
     auto input = toKiln(s);
     auto filter = toKiln(weights().front().shape);
     return inferConvShape(loc, input, filter, p, options_.groups, result);
@@ -150,10 +130,7 @@ std::vector<Shape> Pooling::computeOutputShapes(const std::vector<Shape> &in) {
   std::vector<int64_t> padding = paddingFor(s);
   llvm::SmallVector<int64_t> result;
   runShapeRule(*this, [&](std::optional<Location> loc) {
-    WindowParams p;
-    p.strides.assign(strides_.begin(), strides_.end());
-    p.dilations.assign(rank_, 1);
-    p.padding.assign(padding.begin(), padding.end());
+    WindowParams p = windowParams(strides_, SmallVector<int64_t>(rank_, 1), padding);
     auto input = toKiln(s);
     llvm::SmallVector<int64_t> window(pool_.begin(), pool_.end());
     return inferPoolShape(loc, input, window, p, result);

@@ -22,22 +22,6 @@ namespace layers {
 
 namespace {
 
-/// Fills a per-spatial-dimension list: empty -> `dflt`, one value -> all.
-std::vector<int64_t> perDim(const Layer &layer, const char *what,
-                            std::vector<int64_t> v, int rank, int64_t dflt) {
-  if (v.empty())
-    return std::vector<int64_t>(rank, dflt);
-  if (v.size() == 1)
-    v.assign(rank, v[0]);
-  if (static_cast<int>(v.size()) != rank)
-    layer.fail(std::string(what) + " needs " + std::to_string(rank) +
-               " values, got " + std::to_string(v.size()));
-  for (int64_t x : v)
-    if (x < 1)
-      layer.fail(std::string(what) + " values must be positive");
-  return v;
-}
-
 Shape fromKiln(ArrayRef<int64_t> s) {
   Shape out;
   for (int64_t d : s)
@@ -267,10 +251,7 @@ ConvTranspose::computeOutputShapes(const std::vector<Shape> &in) {
   paddingFor(padding, outputPadding);
   llvm::SmallVector<int64_t> result;
   runShapeRule(*this, [&](std::optional<Location> loc) {
-    WindowParams p;
-    p.strides.assign(strides_.begin(), strides_.end());
-    p.dilations.assign(dilations_.begin(), dilations_.end());
-    p.padding.assign(padding.begin(), padding.end());
+    WindowParams p = windowParams(strides_, dilations_, padding);
     auto input = toKiln(s);
     auto filter = toKiln(weights().front().shape);
     SmallVector<int64_t> outPad(outputPadding.begin(), outputPadding.end());

@@ -67,6 +67,31 @@ SmallVector<int64_t> toKiln(const Shape &shape) {
   return out;
 }
 
+std::vector<int64_t> perDim(const Layer &layer, const char *what,
+                            std::vector<int64_t> v, int rank, int64_t dflt) {
+  if (v.empty())
+    return std::vector<int64_t>(rank, dflt);
+  if (v.size() == 1)
+    v.assign(rank, v[0]);
+  if (static_cast<int>(v.size()) != rank)
+    layer.fail(std::string(what) + " needs " + std::to_string(rank) +
+               " values, got " + std::to_string(v.size()));
+  for (int64_t x : v)
+    if (x < 1)
+      layer.fail(std::string(what) + " values must be positive");
+  return v;
+}
+
+kiln::WindowParams windowParams(ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> dilations,
+                                ArrayRef<int64_t> padding) {
+  kiln::WindowParams p;
+  p.strides.assign(strides.begin(), strides.end());
+  p.dilations.assign(dilations.begin(), dilations.end());
+  p.padding.assign(padding.begin(), padding.end());
+  return p;
+}
+
 void runShapeRule(const Layer &layer,
                   const std::function<LogicalResult(std::optional<Location>)>
                       &rule) {

@@ -39,6 +39,18 @@ Value constant(OpBuilder &b, Location loc, llvm::ArrayRef<int64_t> shape,
 /// Keras shapes use -1 for unknown; kiln uses ShapedType::kDynamic.
 llvm::SmallVector<int64_t> toKiln(const Shape &shape);
 
+/// Fills a per-spatial-dimension list (kernel size, strides, ...): empty ->
+/// `dflt`, one value -> all `rank`; fails on the layer for a wrong count or
+/// a value below 1.
+std::vector<int64_t> perDim(const Layer &layer, const char *what,
+                            std::vector<int64_t> v, int rank, int64_t dflt);
+
+/// The shape rules' window parameters from a layer's strides, dilations
+/// and flattened (low, high) padding.
+kiln::WindowParams windowParams(llvm::ArrayRef<int64_t> strides,
+                                llvm::ArrayRef<int64_t> dilations,
+                                llvm::ArrayRef<int64_t> padding);
+
 /// Normalizes a possibly negative axis for `rank`, or fails on the layer.
 int64_t normalizeAxisOrFail(const Layer &layer, int64_t axis, int64_t rank);
 

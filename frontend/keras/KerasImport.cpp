@@ -345,24 +345,25 @@ const std::map<std::string, Factory> &factories() {
           c.integer("input_dim", 0), c.integer("output_dim", 0),
           Initializer("random_uniform"), c.name);
     };
-    auto zeroPad = [](int rank) {
-      return [rank](const Config &c, int) -> std::shared_ptr<Layer> {
+    // ZeroPadding and Cropping: a rank and one list of amounts.
+    auto ranked = [](auto make, const char *key, int rank) {
+      return [make, key, rank](const Config &c, int) -> std::shared_ptr<Layer> {
         c.requireChannelsLast();
-        return std::make_shared<layers::ZeroPadding>(rank, c.ints("padding"),
-                                                     c.name);
+        return make(rank, c.ints(key), c.name);
       };
     };
-    t["ZeroPadding1D"] = zeroPad(1);
-    t["ZeroPadding2D"] = zeroPad(2);
-    auto crop = [](int rank) {
-      return [rank](const Config &c, int) -> std::shared_ptr<Layer> {
-        c.requireChannelsLast();
-        return std::make_shared<layers::Cropping>(rank, c.ints("cropping"),
-                                                  c.name);
-      };
+    auto zeroPad = [](int rank, std::vector<int64_t> amounts, std::string name) {
+      return std::make_shared<layers::ZeroPadding>(rank, std::move(amounts),
+                                                   std::move(name));
     };
-    t["Cropping1D"] = crop(1);
-    t["Cropping2D"] = crop(2);
+    auto crop = [](int rank, std::vector<int64_t> amounts, std::string name) {
+      return std::make_shared<layers::Cropping>(rank, std::move(amounts),
+                                                std::move(name));
+    };
+    t["ZeroPadding1D"] = ranked(zeroPad, "padding", 1);
+    t["ZeroPadding2D"] = ranked(zeroPad, "padding", 2);
+    t["Cropping1D"] = ranked(crop, "cropping", 1);
+    t["Cropping2D"] = ranked(crop, "cropping", 2);
     t["Rescaling"] = [](const Config &c, int) -> std::shared_ptr<Layer> {
       return std::make_shared<layers::Rescaling>(c.floats("scale", 1.0),
                                                  c.floats("offset", 0.0), c.name);

@@ -35,14 +35,7 @@ using Vec = std::vector<double>;
 // Running a generated library
 //===----------------------------------------------------------------------===//
 
-std::vector<float> randomInput(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> d(-1.f, 1.f);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = d(rng);
-  return v;
-}
+using kiln::test::randomInput;
 
 double relativeError(const std::vector<float> &got, const Vec &want) {
   double num = 0, den = 0;

@@ -44,14 +44,7 @@ constexpr double kTolerance = 1e-5;
 // Running a generated library (as in KerasApiTest.cpp)
 //===----------------------------------------------------------------------===//
 
-std::vector<float> randomInput(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> d(-1.f, 1.f);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = d(rng);
-  return v;
-}
+using kiln::test::randomInput;
 
 /// Replaces every weight of `layer` with uniform values in [-scale, scale]
 /// (fresh biases are zeros, which would hide bias mistakes).

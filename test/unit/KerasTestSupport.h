@@ -25,6 +25,16 @@
 
 namespace kiln::test {
 
+/// `n` values uniform in [-1, 1] from `seed`.
+inline std::vector<float> randomInput(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(-1.f, 1.f);
+  std::vector<float> v(n);
+  for (float &x : v)
+    x = d(rng);
+  return v;
+}
+
 /// Compiles `model` and runs it on `inputs` (float32) for `batch` examples.
 inline std::vector<std::vector<float>> run(const Model &model, int64_t batch,
                                     const std::vector<std::vector<float>> &inputs) {
