@@ -362,7 +362,8 @@ struct TrainStepPass : kiln::impl::TrainStepPassBase<TrainStepPass> {
     if ((lrSchedule == "exponential" || lrSchedule == "cosine") &&
         decaySteps <= 0) {
       getOperation().emitError()
-          << "kiln-train-step: decay-steps must be positive, got " << decaySteps;
+          << "kiln-train-step: decay-steps must be positive, got "
+          << static_cast<int64_t>(decaySteps);
       return signalPassFailure();
     }
     Optimizer opt{optimizer,  learningRate, momentum,  beta1,    beta2,
