@@ -301,13 +301,20 @@ LogicalResult TrainStepBuilder::build() {
                              vjpResults.begin() + type.getNumResults());
   SmallVector<Value> newParams, newStates;
   unsigned stateArg = type.getNumInputs();
+  // The step count and learning rate, built once per parameter float type.
+  DenseMap<Type, std::pair<Value, Value>> stepAndRate;
   for (unsigned p : params) {
     Value param = body->getArgument(p);
     Type elt = kiln::vjp::elementType(param);
-    auto scalarType = RankedTensorType::get({}, elt);
-    Value t = kiln::CastOp::create(b, loc, scalarType, newIterations);
-    Value lr = learningRate(b, loc, elt,
-                            kiln::CastOp::create(b, loc, scalarType, iterations));
+    auto [it, fresh] = stepAndRate.try_emplace(elt);
+    if (fresh) {
+      auto scalarType = RankedTensorType::get({}, elt);
+      it->second = {
+          kiln::CastOp::create(b, loc, scalarType, newIterations),
+          learningRate(b, loc, elt,
+                       kiln::CastOp::create(b, loc, scalarType, iterations))};
+    }
+    auto [t, lr] = it->second;
     SmallVector<Value> state;
     for (size_t s = 0; s < slots.size(); ++s)
       state.push_back(body->getArgument(stateArg++));

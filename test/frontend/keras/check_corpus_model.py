@@ -101,7 +101,6 @@ def main():
         p = os.path.join(a.workdir, f"x{i}.npy")
         np.save(p, x.astype(np_dtype))
         paths.append(p)
-    outs = [os.path.join(a.workdir, "y0.npy")]
     run = [a.kiln, "run", os.path.join(a.workdir, "libm.so")]
     for p in paths:
         run += ["--input", p]
@@ -110,7 +109,6 @@ def main():
     n_out = 1
     if config["class_name"] != "Sequential":
         out_refs = []
-        ref.evaluate  # the reference walks the same structure
         def count(j):
             if isinstance(j, dict) and j.get("class_name") == "__keras_tensor__": out_refs.append(1)
             elif isinstance(j, list) and len(j) >= 3 and isinstance(j[0], str): out_refs.append(1)
