@@ -14,7 +14,10 @@ The test file describes the model for PyTorch in comment lines:
                                `opt`, stepped after each step)
     // STEPS: <n>             (default 2)
     // RANGE: <input> <low> <high>, // RTOL: <tol> (default 1e-4)
-Optimizer state inputs start at zero and `iterations` at 0, as in Keras.
+    // FILL: <slot or input> <value>   (a slot's initial value, default 0;
+                               or an input's, e.g. learning_rate)
+Optimizer state inputs start at zero (or their FILL) and `iterations` at 0,
+as in Keras.
 """
 import ctypes
 import os
@@ -39,6 +42,14 @@ def main():
     rtol_m = re.search(r"^// RTOL: (\S+)$", text, re.M)
     rtol = float(rtol_m.group(1)) if rtol_m else 1e-4
     trainable = re.findall(r"%(\w+): tensor<[^>]*> \{[^}]*kiln.trainable", text)
+    fills = {m[0]: float(m[1]) for m in re.findall(r"^// FILL: (\S+) (\S+)$", text, re.M)}
+    slot_suffixes = ("m", "v", "momentum", "velocity", "accumulator", "average_gradient")
+
+    def slot_of(n):
+        for suffix in slot_suffixes:
+            if n.endswith("_" + suffix) and n[:-len(suffix) - 1] in trainable:
+                return suffix
+        return None
     lib = Lib(lib_path, name)
     rng = np.random.default_rng(99)
     batch = 8
@@ -48,8 +59,10 @@ def main():
         t = DTYPES[dtype]
         if iname == "iterations":
             values[iname] = np.zeros(shape, t)
-        elif iname.endswith(("_m", "_v", "_momentum")) and iname.rsplit("_", 1)[0] in trainable:
-            values[iname] = np.zeros(shape, t)
+        elif iname in fills:
+            values[iname] = np.full(shape, fills[iname], t)
+        elif slot_of(iname):
+            values[iname] = np.full(shape, fills.get(slot_of(iname), 0.0), t)
         elif np.issubdtype(t, np.floating):
             lo, hi = ranges.get(iname, (-1.0, 1.0))
             values[iname] = rng.uniform(lo, hi, shape).astype(t)
@@ -61,8 +74,7 @@ def main():
 
     env = {"torch": torch, "F": torch.nn.functional}
     for n in in_names:
-        if n == "iterations" or n in values and n not in trainable and (
-                n.endswith(("_m", "_v", "_momentum")) and n.rsplit("_", 1)[0] in trainable):
+        if n == "iterations" or n == "learning_rate" or slot_of(n):
             continue
         env[n] = torch.tensor(values[n])
     params = [env[p].clone().requires_grad_(True) for p in trainable]

@@ -97,7 +97,16 @@ def TrainStepPass : Pass<"kiln-train-step", "mlir::ModuleOp"> {
       `p += momentum * v - lr * g`); without momentum `p -= lr * g`.
     * Adam: `m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
       p -= lr * sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)`, `t`
-      counting from 1.
+      counting from 1. `adamw` is Adam with `weight-decay` (default 0.004).
+    * RMSprop: `v = rho v + (1 - rho) g^2` (`centered`: minus the square of
+      the running mean of g); `p -= lr g / sqrt(v + eps)`, through a
+      momentum slot when `momentum` > 0.
+    * Adagrad: `a += g^2` (from `initial-accumulator`);
+      `p -= lr g / sqrt(a + eps)`.
+    * `learning-rate-argument`: the base rate is a trailing f32 argument
+      `learning_rate`, so the runtime's callbacks can change it. State
+      arguments carry `kiln.role` (slot, iterations, learning_rate) and
+      their initial value as `kiln.fill`.
     * `lr-schedule`, as Keras's schedules of the steps already taken:
       `exponential` (`lr * decay-rate ^ (step / decay-steps)`, floored with
       `staircase`), `cosine` (to `alpha * lr` at `decay-steps`) or
@@ -114,16 +123,25 @@ def TrainStepPass : Pass<"kiln-train-step", "mlir::ModuleOp"> {
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "The loss function (default: the only public one)">,
     Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
-           "sgd or adam">,
+           "sgd, adam, adamw, rmsprop or adagrad">,
     Option<"learningRate", "learning-rate", "double", /*default=*/"0.01",
            "Learning rate">,
     Option<"momentum", "momentum", "double", /*default=*/"0.0",
            "SGD momentum">,
     Option<"nesterov", "nesterov", "bool", /*default=*/"false",
            "SGD with Nesterov momentum">,
+    Option<"rho", "rho", "double", /*default=*/"0.9", "RMSprop rho">,
+    Option<"centered", "centered", "bool", /*default=*/"false",
+           "RMSprop: normalize by the centered second moment">,
+    Option<"initialAccumulator", "initial-accumulator", "double",
+           /*default=*/"0.1", "Adagrad: the accumulators' initial value">,
+    Option<"learningRateArgument", "learning-rate-argument", "bool",
+           /*default=*/"false",
+           "Take the base learning rate as a trailing f32 argument "
+           "`learning_rate` (for the runtime's callbacks)">,
     Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta_1">,
     Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta_2">,
-    Option<"epsilon", "epsilon", "double", /*default=*/"1e-7", "Adam epsilon">,
+    Option<"epsilon", "epsilon", "double", /*default=*/"1e-7", "Adam, RMSprop and Adagrad epsilon">,
     Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
            "Decoupled weight decay">,
     Option<"clipNorm", "clipnorm", "double", /*default=*/"0.0",

@@ -34,6 +34,11 @@ struct Optimizer {
   double lr, momentum, beta1, beta2, epsilon, weightDecay, clipNorm,
       clipValue;
   bool nesterov;
+  double rho, initialAccumulator;
+  bool centered;
+  /// The base learning rate is the step's `learning_rate` argument (so that
+  /// the runtime's callbacks can change it) instead of a constant.
+  bool lrArgument;
   // The learning-rate schedule (Keras's), of the step count before this
   // step.
   std::string schedule;
@@ -43,13 +48,21 @@ struct Optimizer {
   SmallVector<int64_t> boundaries;
   SmallVector<double> values;
 
-  /// Names of the state slots of one parameter.
-  SmallVector<std::string> slots() const {
+  /// Names of the state slots of one parameter, with their initial value.
+  SmallVector<std::pair<std::string, double>> slots() const {
     if (kind == "adam")
-      return {"m", "v"};
+      return {{"m", 0.0}, {"v", 0.0}};
+    if (kind == "adagrad")
+      return {{"accumulator", initialAccumulator}};
+    SmallVector<std::pair<std::string, double>> s;
+    if (kind == "rmsprop") {
+      s.push_back({"velocity", 0.0});
+      if (centered)
+        s.push_back({"average_gradient", 0.0});
+    }
     if (momentum != 0.0)
-      return {"momentum"};
-    return {};
+      s.push_back({"momentum", 0.0});
+    return s;
   }
 };
 
@@ -65,11 +78,21 @@ public:
   LogicalResult build();
 
 private:
-  DictionaryAttr named(const std::string &name) {
+  /// Argument or result attributes: the name, and for state the runtime
+  /// reads (`kiln.role`: slot, iterations, learning_rate) its initial value
+  /// (`kiln.fill`).
+  DictionaryAttr named(const std::string &name, StringRef role = {},
+                       std::optional<double> fill = std::nullopt) {
     MLIRContext *ctx = fn_.getContext();
-    return DictionaryAttr::get(
-        ctx, {NamedAttribute(StringAttr::get(ctx, "kiln.name"),
-                             StringAttr::get(ctx, name))});
+    SmallVector<NamedAttribute> attrs = {NamedAttribute(
+        StringAttr::get(ctx, "kiln.name"), StringAttr::get(ctx, name))};
+    if (!role.empty())
+      attrs.push_back(NamedAttribute(StringAttr::get(ctx, "kiln.role"),
+                                     StringAttr::get(ctx, role)));
+    if (fill)
+      attrs.push_back(NamedAttribute(StringAttr::get(ctx, "kiln.fill"),
+                                     FloatAttr::get(Float64Type::get(ctx), *fill)));
+    return DictionaryAttr::get(ctx, attrs);
   }
   std::string argName(unsigned i) {
     if (auto attr = fn_.getArgAttrOfType<StringAttr>(i, "kiln.name"))
@@ -79,8 +102,10 @@ private:
   /// The gradient after clipping.
   Value clip(OpBuilder &b, Location loc, Value g);
   /// The learning rate of this step, as a rank-0 tensor of `elt`, from the
-  /// step count `done` (steps already taken) in `elt`.
-  Value learningRate(OpBuilder &b, Location loc, Type elt, Value done);
+  /// step count `done` (steps already taken) in `elt` and the base rate
+  /// `base` (the learning-rate argument, or null for the constant).
+  Value learningRate(OpBuilder &b, Location loc, Type elt, Value done,
+                     Value base);
   /// The new parameter and state for one parameter.
   void update(OpBuilder &b, Location loc, Value p, Value g, ValueRange state,
               Value step, Value lr, SmallVectorImpl<Value> &newState,
@@ -113,15 +138,21 @@ Value TrainStepBuilder::clip(OpBuilder &b, Location loc, Value g) {
 }
 
 Value TrainStepBuilder::learningRate(OpBuilder &b, Location loc, Type elt,
-                                     Value done) {
+                                     Value done, Value base) {
   auto c = [&](double v) { return scalar(b, loc, elt, v); };
   const Optimizer &o = opt_;
+  // The schedules scale the base rate: lr0 * f(step) with f(0) = 1.
+  Value lr0 = c(o.lr);
+  if (base)
+    lr0 = base.getType() == lr0.getType()
+              ? base
+              : kiln::CastOp::create(b, loc, lr0.getType(), base).getResult();
   if (o.schedule == "exponential") {
     // lr * rate ^ (step / decay_steps), the exponent floored with staircase.
     Value p = kiln::DivOp::create(b, loc, done, c(static_cast<double>(o.decaySteps)));
     if (o.staircase)
       p = kiln::FloorOp::create(b, loc, p);
-    return kiln::MulOp::create(b, loc, c(o.lr),
+    return kiln::MulOp::create(b, loc, lr0,
                                kiln::PowOp::create(b, loc, c(o.decayRate), p));
   }
   if (o.schedule == "cosine") {
@@ -134,10 +165,11 @@ Value TrainStepBuilder::learningRate(OpBuilder &b, Location loc, Type elt,
         kiln::AddOp::create(b, loc, c(1.0), kiln::CosOp::create(b, loc, angle)));
     Value decayed = kiln::AddOp::create(
         b, loc, kiln::MulOp::create(b, loc, cosine, c(1.0 - o.alpha)), c(o.alpha));
-    return kiln::MulOp::create(b, loc, c(o.lr), decayed);
+    return kiln::MulOp::create(b, loc, lr0, decayed);
   }
   if (o.schedule == "piecewise") {
-    // values[i] for boundaries[i-1] < step <= boundaries[i].
+    // values[i] for boundaries[i-1] < step <= boundaries[i]; with a
+    // learning-rate argument, scaled by it over values[0].
     Value lr = c(o.values.front());
     for (auto [boundary, value] :
          llvm::zip(o.boundaries, ArrayRef<double>(o.values).drop_front())) {
@@ -145,9 +177,12 @@ Value TrainStepBuilder::learningRate(OpBuilder &b, Location loc, Type elt,
                                            done, c(static_cast<double>(boundary)));
       lr = kiln::SelectOp::create(b, loc, past, c(value), lr);
     }
+    if (base && o.values.front() != 0.0)
+      lr = kiln::MulOp::create(
+          b, loc, lr, kiln::DivOp::create(b, loc, lr0, c(o.values.front())));
     return lr;
   }
-  return c(o.lr);
+  return lr0;
 }
 
 void TrainStepBuilder::update(OpBuilder &b, Location loc, Value p, Value g,
@@ -173,6 +208,37 @@ void TrainStepBuilder::update(OpBuilder &b, Location loc, Value p, Value g,
     Value denom = add(kiln::SqrtOp::create(b, loc, v), c(opt_.epsilon));
     newP = sub(p, mul(lrT, kiln::DivOp::create(b, loc, m, denom)));
     newState.append({m, v});
+    return;
+  }
+  if (opt_.kind == "adagrad") {
+    // accumulator += g^2; p -= lr * g / sqrt(accumulator + epsilon).
+    Value acc = add(state[0], mul(g, g));
+    Value denom = kiln::SqrtOp::create(b, loc, add(acc, c(opt_.epsilon)));
+    newP = sub(p, kiln::DivOp::create(b, loc, mul(lr, g), denom));
+    newState.push_back(acc);
+    return;
+  }
+  if (opt_.kind == "rmsprop") {
+    // Keras: velocity = rho v + (1 - rho) g^2; centered subtracts the
+    // squared running mean of g; increment = lr g / sqrt(denominator + eps).
+    Value v = add(mul(c(opt_.rho), state[0]), mul(c(1.0 - opt_.rho), mul(g, g)));
+    newState.push_back(v);
+    Value denom = v;
+    if (opt_.centered) {
+      Value avg = add(mul(c(opt_.rho), state[1]), mul(c(1.0 - opt_.rho), g));
+      newState.push_back(avg);
+      denom = sub(v, mul(avg, avg));
+    }
+    Value increment = kiln::DivOp::create(
+        b, loc, mul(lr, g),
+        kiln::SqrtOp::create(b, loc, add(denom, c(opt_.epsilon))));
+    if (opt_.momentum == 0.0) {
+      newP = sub(p, increment);
+      return;
+    }
+    Value m = add(mul(c(opt_.momentum), state.back()), increment);
+    newState.push_back(m);
+    newP = sub(p, m);
     return;
   }
   Value lrG = mul(lr, g);
@@ -223,15 +289,23 @@ LogicalResult TrainStepBuilder::build() {
     DictionaryAttr attrs = fn_.getArgAttrDict(i);
     sig.inputAttrs.push_back(attrs ? attrs : DictionaryAttr::get(ctx));
   }
-  SmallVector<std::string> slots = opt_.slots();
+  auto slots = opt_.slots();
   for (unsigned p : params)
-    for (const std::string &slot : slots) {
+    for (const auto &[slot, fill] : slots) {
       sig.inputs.push_back(type.getInput(p));
-      sig.inputAttrs.push_back(named(argName(p) + "_" + slot));
+      sig.inputAttrs.push_back(named(argName(p) + "_" + slot, "slot", fill));
     }
   auto i64Scalar = RankedTensorType::get({}, IntegerType::get(ctx, 64));
   sig.inputs.push_back(i64Scalar);
-  sig.inputAttrs.push_back(named("iterations"));
+  sig.inputAttrs.push_back(named("iterations", "iterations", 0.0));
+  auto lrType = RankedTensorType::get({}, Float32Type::get(ctx));
+  if (opt_.lrArgument) {
+    sig.inputs.push_back(lrType);
+    sig.inputAttrs.push_back(named("learning_rate", "learning_rate",
+                                   opt_.schedule == "piecewise"
+                                       ? opt_.values.front()
+                                       : opt_.lr));
+  }
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
     sig.results.push_back(type.getResult(i));
     DictionaryAttr attrs = fn_.getResultAttrDict(i);
@@ -243,9 +317,9 @@ LogicalResult TrainStepBuilder::build() {
     sig.resultAttrs.push_back(named("new_" + argName(p)));
   }
   for (unsigned p : params)
-    for (const std::string &slot : slots) {
+    for (const auto &slot : slots) {
       sig.results.push_back(type.getInput(p));
-      sig.resultAttrs.push_back(named("new_" + argName(p) + "_" + slot));
+      sig.resultAttrs.push_back(named("new_" + argName(p) + "_" + slot.first));
     }
   sig.results.push_back(i64Scalar);
   sig.resultAttrs.push_back(named("new_iterations"));
@@ -292,7 +366,9 @@ LogicalResult TrainStepBuilder::build() {
   (*vjp).erase();
 
   // The iteration count t = iterations + 1, as the parameters' float type.
-  Value iterations = body->getArguments().back();
+  Value lrArg = opt_.lrArgument ? body->getArguments().back() : Value();
+  Value iterations = body->getArgument(body->getNumArguments() - 1 -
+                                       (opt_.lrArgument ? 1 : 0));
   Value one = kiln::ConstantOp::create(
       b, loc, DenseElementsAttr::get(i64Scalar, APInt(64, 1)));
   Value newIterations = kiln::AddOp::create(b, loc, iterations, one);
@@ -312,7 +388,8 @@ LogicalResult TrainStepBuilder::build() {
       it->second = {
           kiln::CastOp::create(b, loc, scalarType, newIterations),
           learningRate(b, loc, elt,
-                       kiln::CastOp::create(b, loc, scalarType, iterations))};
+                       kiln::CastOp::create(b, loc, scalarType, iterations),
+                       lrArg)};
     }
     auto [t, lr] = it->second;
     SmallVector<Value> state;
@@ -341,9 +418,11 @@ struct TrainStepPass : kiln::impl::TrainStepPassBase<TrainStepPass> {
   using TrainStepPassBase::TrainStepPassBase;
 
   void runOnOperation() override {
-    if (optimizer != "sgd" && optimizer != "adam") {
-      getOperation().emitError() << "kiln-train-step: unknown optimizer '"
-                                 << optimizer << "' (expected sgd or adam)";
+    if (optimizer != "sgd" && optimizer != "adam" && optimizer != "adamw" &&
+        optimizer != "rmsprop" && optimizer != "adagrad") {
+      getOperation().emitError()
+          << "kiln-train-step: unknown optimizer '" << optimizer
+          << "' (expected sgd, adam, adamw, rmsprop or adagrad)";
       return signalPassFailure();
     }
     FailureOr<func::FuncOp> fn =
@@ -373,8 +452,14 @@ struct TrainStepPass : kiln::impl::TrainStepPassBase<TrainStepPass> {
           << static_cast<int64_t>(decaySteps);
       return signalPassFailure();
     }
-    Optimizer opt{optimizer,  learningRate, momentum,  beta1,    beta2,
-                  epsilon,    weightDecay,  clipNorm,  clipValue, nesterov,
+    // AdamW is Adam with decoupled weight decay (Keras's default 0.004).
+    std::string kind = optimizer == "adamw" ? "adam" : optimizer.getValue();
+    double decay = optimizer == "adamw" && weightDecay == 0.0 ? 0.004
+                                                               : weightDecay;
+    Optimizer opt{kind,      learningRate, momentum,  beta1,
+                  beta2,     epsilon,      decay,     clipNorm,
+                  clipValue, nesterov,     rho,       initialAccumulator,
+                  centered,  learningRateArgument,
                   lrSchedule, decaySteps,   decayRate, alpha,    staircase,
                   SmallVector<int64_t>(boundaries.begin(), boundaries.end()),
                   SmallVector<double>(values.begin(), values.end())};

@@ -8,7 +8,7 @@
 // RUN: not kiln-opt %s --kiln-add-loss="loss=mse metrics=f1" 2>&1 | FileCheck %s --check-prefix=METRIC
 // METRIC: error: kiln-add-loss: unknown metric 'f1'
 // RUN: not kiln-opt %s --kiln-add-loss="loss=sparse_categorical_crossentropy" --kiln-train-step="function=f_loss optimizer=lion" 2>&1 | FileCheck %s --check-prefix=OPT
-// OPT: error: kiln-train-step: unknown optimizer 'lion' (expected sgd or adam)
+// OPT: error: kiln-train-step: unknown optimizer 'lion' (expected sgd, adam, adamw, rmsprop or adagrad)
 // RUN: not kiln-opt %s --kiln-train-step 2>&1 | FileCheck %s --check-prefix=NOLOSS
 // NOLOSS: error: kiln-train-step: the first result must be the loss, a rank-0 float tensor, got 'tensor<?x3xf32>'
 // RUN: not kiln-opt %s --kiln-add-loss="loss=mse" --kiln-train-step="function=f_loss lr-schedule=piecewise boundaries=1 values=0.1" 2>&1 | FileCheck %s --check-prefix=PIECE
