@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Driver/Driver.h"
+#include "compiler/Driver/Training.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Target/ExternalWeights.h"
 #include "compiler/Target/ModelWrapper.h"
@@ -106,6 +107,13 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
   if (failed(entry))
     return failure();
   std::string entryName = entry->getSymName().str();
+  if (o.training.enabled) {
+    if (o.externalWeights)
+      return emitError(loc, "a trainable library keeps its weights in its "
+                            "state; --external-weights does not apply");
+    if (failed(addTrainingFunctions(module, *entry, o.training)))
+      return failure();
+  }
 
   if (failed(runStage(module, Stage::Kiln, o.printIRAfterAll)))
     return failure();
@@ -124,12 +132,19 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
   }
   FailureOr<ModelSignature> sig = ModelSignature();
   if (o.emit != EmitKind::Linalg)
-    sig = getModelSignature(fn, o.name, weights.size());
+    sig = o.training.enabled ? getTrainingSignature(module, fn, o.name)
+                             : getModelSignature(fn, o.name, weights.size());
   if (failed(sig))
     return failure();
   for (ExternalWeight &w : weights)
     sig->params.push_back(w.tensor);
-  fn->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+  // The exported functions: the entry, or a trainable library's three.
+  SmallVector<func::FuncOp> exported = {fn};
+  if (o.training.enabled && o.emit != EmitKind::Linalg) {
+    exported.clear();
+    for (const EntrySignature &e : sig->entries)
+      exported.push_back(module.lookupSymbol<func::FuncOp>(e.symbol));
+  }
   // Names are in the signature now; the LLVM lowering knows no kiln.*
   // attributes (kiln.name, kiln.trainable).
   auto dropKilnAttrs = [](DictionaryAttr attrs) {
@@ -140,14 +155,18 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
           kept.push_back(a);
     return kept;
   };
-  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-    fn.setArgAttrs(i, dropKilnAttrs(fn.getArgAttrDict(i)));
-  for (unsigned i = 0; i < fn.getNumResults(); ++i)
-    fn.setResultAttrs(i, dropKilnAttrs(fn.getResultAttrDict(i)));
-  // The library exports the entry only: other functions that nothing calls
+  for (func::FuncOp e : exported) {
+    e->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
+    for (unsigned i = 0; i < e.getNumArguments(); ++i)
+      e.setArgAttrs(i, dropKilnAttrs(e.getArgAttrDict(i)));
+    for (unsigned i = 0; i < e.getNumResults(); ++i)
+      e.setResultAttrs(i, dropKilnAttrs(e.getResultAttrDict(i)));
+  }
+  // The library exports those only: other functions that nothing calls
   // (the loss function a train step was built from) are not compiled.
   for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-    if (other != fn && SymbolTable::symbolKnownUseEmpty(other, module))
+    if (!llvm::is_contained(exported, other) &&
+        SymbolTable::symbolKnownUseEmpty(other, module))
       other.erase();
 
   Stage stage = o.emit == EmitKind::Linalg ? Stage::Linalg : Stage::LLVMDialect;

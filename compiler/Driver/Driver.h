@@ -18,6 +18,15 @@ namespace kiln {
 /// What `compile` produces.
 enum class EmitKind { Kiln, Linalg, LLVMDialect, LLVMIR, Asm, Obj, SharedLib };
 
+/// A trainable library: the model function's arguments marked
+/// `kiln.trainable` (or `kiln.weight`, non-trainable) are its weights, with
+/// their initial values in `kiln.initial_value` (zeros without one).
+struct TrainingOptions {
+  bool enabled = false;
+  std::string lossOptions;      ///< kiln-add-loss options ("loss=mse ...")
+  std::string optimizerOptions; ///< kiln-train-step options
+};
+
 struct CompileOptions {
   std::string name;       ///< model name: symbol prefix, libNAME.so, NAME.h
   std::string outputDir;  ///< where artifacts go; empty: textual output to stdout
@@ -30,6 +39,7 @@ struct CompileOptions {
   bool externalWeights = false;
   int64_t externalWeightsMinElements = 2;
   std::string runtimeArchive; ///< libkiln_runtime.a
+  TrainingOptions training;
 };
 
 /// Parses an --emit value.

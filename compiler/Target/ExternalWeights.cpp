@@ -45,17 +45,17 @@ std::string sanitize(StringRef name) {
   return s;
 }
 
-/// The raw little-endian bytes of a constant, if it has them.
+} // namespace
+
 std::optional<ArrayRef<char>> rawBytes(ElementsAttr value) {
   if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    return dense.getRawData();
+    if (!dense.isSplat() || dense.getNumElements() == 1)
+      return dense.getRawData();
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
     if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
       return blob->getData();
   return std::nullopt;
 }
-
-} // namespace
 
 FailureOr<std::vector<ExternalWeight>> externalizeWeights(func::FuncOp fn,
                                                           int64_t minElements) {

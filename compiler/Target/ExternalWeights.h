@@ -29,6 +29,10 @@ struct ExternalWeight {
 mlir::FailureOr<std::vector<ExternalWeight>>
 externalizeWeights(mlir::func::FuncOp fn, int64_t minElements);
 
+/// The raw little-endian bytes of a dense or resource constant, if it has
+/// them (not for splats of several elements).
+std::optional<llvm::ArrayRef<char>> rawBytes(mlir::ElementsAttr value);
+
 /// The bytes of a .safetensors file holding `weights`.
 std::string serializeSafetensors(const std::vector<ExternalWeight> &weights);
 

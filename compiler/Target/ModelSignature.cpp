@@ -8,6 +8,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -35,8 +36,8 @@ static bool describeElement(Type t, std::string &dtype, std::string &cType) {
   return true;
 }
 
-static LogicalResult describe(func::FuncOp fn, Type type, std::string name,
-                              TensorSignature &out) {
+LogicalResult describeTensor(func::FuncOp fn, Type type, std::string name,
+                             TensorSignature &out) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
     return fn.emitError("'") << name << "' has type " << type
@@ -78,7 +79,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
   FunctionType type = entry.getFunctionType();
   for (unsigned i = 0; i + numParams < type.getNumInputs(); ++i) {
     TensorSignature t;
-    if (failed(describe(entry, type.getInput(i),
+    if (failed(describeTensor(entry, type.getInput(i),
                         nameOf(entry.getArgAttrDict(i), "input" + std::to_string(i)),
                         t)))
       return failure();
@@ -86,7 +87,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
   }
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
     TensorSignature t;
-    if (failed(describe(entry, type.getResult(i),
+    if (failed(describeTensor(entry, type.getResult(i),
                         nameOf(entry.getResultAttrDict(i), "output" + std::to_string(i)),
                         t)))
       return failure();
@@ -113,6 +114,27 @@ std::string ModelSignature::description() const {
     emit("out", t);
   for (const TensorSignature &t : params)
     emit("param", t);
+  for (const TensorSignature &t : targets)
+    emit("target", t);
+  for (const TensorSignature &t : metrics)
+    emit("metric", t);
+  for (const StateSignature &st : state) {
+    const TensorSignature &t = st.tensor;
+    os << "state " << t.name << ' ' << t.dtype << ' ' << t.dims.size();
+    for (int64_t d : t.dims)
+      os << ' ' << d;
+    os << ' ' << st.role << ' ' << llvm::format("%.17g", st.fill) << ' '
+       << (st.initial.empty() ? 0 : 1) << '\n';
+  }
+  for (const EntrySignature &e : entries) {
+    os << "call " << e.kind;
+    for (const std::string &a : e.args)
+      os << ' ' << a;
+    os << " ->";
+    for (const std::string &r : e.results)
+      os << ' ' << r;
+    os << '\n';
+  }
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -25,6 +26,24 @@ struct TensorSignature {
   llvm::SmallVector<int64_t> dims; ///< -1 marks the batch dimension
 };
 
+/// A tensor that a trainable instance owns: a weight, an optimizer slot,
+/// the step count or the learning rate.
+struct StateSignature {
+  TensorSignature tensor;   ///< the name may be any text without spaces
+  std::string role;         ///< param (trainable), weight, slot, iterations, lr
+  double fill = 0.0;        ///< the initial value when `initial` is empty
+  std::vector<char> initial; ///< initial little-endian bytes
+};
+
+/// One compiled function of a trainable library and where its arguments
+/// come from and its results go: "i<k>" input, "t<k>" target, "s<k>"
+/// state, "o<k>" output, "m<k>" loss or metric.
+struct EntrySignature {
+  std::string kind;   ///< predict, eval or train
+  std::string symbol; ///< the function
+  llvm::SmallVector<std::string> args, results;
+};
+
 struct ModelSignature {
   std::string name;  ///< the model name, a C identifier (symbol prefix)
   std::string entry; ///< the entry function's symbol
@@ -32,6 +51,13 @@ struct ModelSignature {
   /// Weights loaded from NAME.safetensors at create time (external weights);
   /// they follow the inputs in the entry function's arguments.
   llvm::SmallVector<TensorSignature> params;
+
+  /// Trainable libraries: the training targets, the loss and metrics, the
+  /// state and the three entries (predict, eval, train). Empty otherwise.
+  llvm::SmallVector<TensorSignature> targets, metrics;
+  llvm::SmallVector<StateSignature> state;
+  llvm::SmallVector<EntrySignature> entries;
+  bool trainable() const { return !entries.empty(); }
 
   /// The description string the runtime parses (see runtime/src/model.c).
   std::string description() const;
@@ -44,6 +70,11 @@ struct ModelSignature {
 mlir::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp entry,
                                                   llvm::StringRef modelName,
                                                   unsigned numParams = 0);
+
+/// Describes a value of `type` named `name` crossing the C API; fails with a
+/// diagnostic at `fn` for what cannot cross it.
+mlir::LogicalResult describeTensor(mlir::func::FuncOp fn, mlir::Type type,
+                                   std::string name, TensorSignature &out);
 
 /// Whether `name` is a valid C identifier.
 bool isCIdentifier(llvm::StringRef name);

@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Target/ModelWrapper.h"
+#include "compiler/Target/ExternalWeights.h"
+#include "compiler/Target/TrainHeader.inc"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -31,12 +33,14 @@ public:
   }
 
   LogicalResult build() {
+    if (sig.trainable())
+      return buildTrainable();
     auto ciface = module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_" +
                                                         sig.entry);
     if (!ciface)
       return module.emitError("entry function '")
              << sig.entry << "' has no C interface after lowering";
-    LLVM::LLVMFuncOp invoke = buildInvoke(ciface);
+    LLVM::LLVMFuncOp invoke = buildInvoke(ciface, "");
     LLVM::GlobalOp description = buildDescription();
 
     // Runtime functions.
@@ -77,6 +81,13 @@ public:
                     .getResult();
       LLVM::ReturnOp::create(b, loc, r);
     }
+    buildCommon(lastError, destroy, predict);
+    return success();
+  }
+
+  /// NAME_destroy, NAME_last_error, NAME_predict and NAME_predict_arrays.
+  void buildCommon(LLVM::LLVMFuncOp lastError, LLVM::LLVMFuncOp destroy,
+                   LLVM::LLVMFuncOp predict) {
     // NAME_destroy(model *)
     {
       auto fn = define(sig.name + "_destroy", voidType(), {ptr});
@@ -92,45 +103,168 @@ public:
     // NAME_predict_arrays(model *, batch, inputs[], input_counts[],
     // outputs[], output_counts[]): the same call with arrays, for generic
     // callers (kiln run, bindings).
-    {
-      auto fn = define(sig.name + "_predict_arrays", i32,
-                       {ptr, i64, ptr, ptr, ptr, ptr});
-      Value r = LLVM::CallOp::create(b, loc, predict, fn.getArguments())
-                    .getResult();
-      LLVM::ReturnOp::create(b, loc, r);
-    }
+    forward(sig.name + "_predict_arrays", predict);
     // NAME_predict(model *, int64_t batch, in0, n0, ..., out0, m0, ...)
+    buildTyped(sig.name + "_predict", predict, {sig.inputs.size(), sig.outputs.size()}, false);
+  }
+
+  /// A typed function (model *, int64_t batch, then a (pointer, count) pair
+  /// per tensor of each group, then a trailing pointer when `trailing`)
+  /// that packs each group into a pointer array and a count array and
+  /// calls `target` (model, batch, ptrs0, counts0, ptrs1, counts1, ...
+  /// [, trailing]).
+  void buildTyped(const std::string &name, LLVM::LLVMFuncOp target,
+                  ArrayRef<size_t> groups, bool trailing) {
+    SmallVector<Type> params = {ptr, i64};
+    size_t tensors = 0;
+    for (size_t g : groups)
+      tensors += g;
+    for (size_t i = 0; i < tensors; ++i)
+      params.append({ptr, i64});
+    if (trailing)
+      params.push_back(ptr);
+    auto fn = define(name, i32, params);
+    auto packInto = [&](size_t count, size_t firstArg, bool pointers) {
+      Value n = LLVM::ConstantOp::create(b, loc, i64,
+                                         std::max<size_t>(count, 1));
+      Value array = LLVM::AllocaOp::create(b, loc, ptr, pointers ? ptr : i64, n);
+      for (size_t i = 0; i < count; ++i) {
+        Value slot = LLVM::GEPOp::create(b, loc, ptr, pointers ? ptr : i64,
+                                         array,
+                                         ArrayRef<LLVM::GEPArg>{(int32_t)i});
+        Value v = fn.getArgument(firstArg + 2 * i + (pointers ? 0 : 1));
+        LLVM::StoreOp::create(b, loc, v, slot);
+      }
+      return array;
+    };
+    SmallVector<Value> args = {fn.getArgument(0), fn.getArgument(1)};
+    size_t first = 2;
+    for (size_t g : groups) {
+      args.push_back(packInto(g, first, true));
+      args.push_back(packInto(g, first, false));
+      first += 2 * g;
+    }
+    if (trailing)
+      args.push_back(fn.getArguments().back());
+    Value r = LLVM::CallOp::create(b, loc, target, args).getResult();
+    LLVM::ReturnOp::create(b, loc, r);
+  }
+
+  /// An exported NAME_x with the signature of `target`, calling it.
+  void forward(const std::string &name, LLVM::LLVMFuncOp target) {
+    LLVM::LLVMFunctionType type = target.getFunctionType();
+    auto fn = define(name, type.getReturnType(), type.getParams());
+    auto call = LLVM::CallOp::create(b, loc, target, fn.getArguments());
+    if (isa<LLVM::LLVMVoidType>(type.getReturnType()))
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+    else
+      LLVM::ReturnOp::create(b, loc, call.getResult());
+  }
+
+  /// A trainable library: three invokes, the initial state, and the
+  /// training API forwarding to the runtime.
+  LogicalResult buildTrainable() {
+    SmallVector<Value> invokes;
+    SmallVector<LLVM::LLVMFuncOp> invokeFns;
+    for (const EntrySignature &e : sig.entries) {
+      auto ciface =
+          module.lookupSymbol<LLVM::LLVMFuncOp>("_mlir_ciface_" + e.symbol);
+      if (!ciface)
+        return module.emitError("function '")
+               << e.symbol << "' has no C interface after lowering";
+      invokeFns.push_back(buildInvoke(ciface, "_" + e.kind));
+    }
+    LLVM::GlobalOp description = buildDescription();
+    LLVM::GlobalOp initial = buildInitialState();
+    auto f64 = b.getF64Type();
+    auto create = declare("kiln_model_create_trainable", i32,
+                          {ptr, ptr, ptr, ptr, ptr, i64, ptr});
+    auto destroy = declare("kiln_model_destroy", voidType(), {ptr});
+    auto lastError = declare("kiln_last_error", ptr, {});
+    auto predict =
+        declare("kiln_model_predict", i32, {ptr, i64, ptr, ptr, ptr, ptr});
     {
-      SmallVector<Type> params = {ptr, i64};
-      size_t tensors = sig.inputs.size() + sig.outputs.size();
-      for (size_t i = 0; i < tensors; ++i)
-        params.append({ptr, i64});
-      auto fn = define(sig.name + "_predict", i32, params);
-      auto packInto = [&](size_t count, size_t firstArg, bool pointers) {
-        Value n = LLVM::ConstantOp::create(b, loc, i64,
-                                           std::max<size_t>(count, 1));
-        Value array = LLVM::AllocaOp::create(b, loc, ptr, pointers ? ptr : i64, n);
-        for (size_t i = 0; i < count; ++i) {
-          Value slot = LLVM::GEPOp::create(b, loc, ptr, pointers ? ptr : i64,
-                                           array,
-                                           ArrayRef<LLVM::GEPArg>{(int32_t)i});
-          Value v = fn.getArgument(firstArg + 2 * i + (pointers ? 0 : 1));
-          LLVM::StoreOp::create(b, loc, v, slot);
-        }
-        return array;
-      };
-      size_t nIn = sig.inputs.size(), nOut = sig.outputs.size();
-      Value ins = packInto(nIn, 2, true), inCounts = packInto(nIn, 2, false);
-      Value outs = packInto(nOut, 2 + 2 * nIn, true),
-            outCounts = packInto(nOut, 2 + 2 * nIn, false);
-      Value r = LLVM::CallOp::create(
-                    b, loc, predict,
-                    ValueRange{fn.getArgument(0), fn.getArgument(1), ins,
-                               inCounts, outs, outCounts})
-                    .getResult();
+      auto fn = define(sig.name + "_create", i32, {ptr});
+      SmallVector<Value> args = {LLVM::AddressOfOp::create(b, loc, description)};
+      for (LLVM::LLVMFuncOp inv : invokeFns)
+        args.push_back(LLVM::AddressOfOp::create(b, loc, inv));
+      args.push_back(LLVM::AddressOfOp::create(b, loc, initial));
+      args.push_back(LLVM::ConstantOp::create(
+          b, loc, i64,
+          cast<LLVM::LLVMArrayType>(initial.getType()).getNumElements()));
+      args.push_back(fn.getArgument(0));
+      Value r = LLVM::CallOp::create(b, loc, create, args).getResult();
       LLVM::ReturnOp::create(b, loc, r);
     }
+    {
+      define(sig.name + "_description", ptr, {});
+      Value desc = LLVM::AddressOfOp::create(b, loc, description);
+      LLVM::ReturnOp::create(b, loc, desc);
+    }
+    buildCommon(lastError, destroy, predict);
+    // train/eval: (model, batch, inputs, counts, targets, counts, metrics).
+    for (const char *step : {"train_step", "eval_step"}) {
+      auto target = declare(std::string("kiln_model_") + step, i32,
+                            {ptr, i64, ptr, ptr, ptr, ptr, ptr});
+      forward(sig.name + "_" + step + "_arrays", target);
+      buildTyped(sig.name + "_" + step, target,
+                 {sig.inputs.size(), sig.targets.size()}, true);
+    }
+    // The rest forwards as is.
+    struct Fwd {
+      const char *suffix;
+      Type result;
+      SmallVector<Type> params;
+    };
+    Type v = voidType();
+    SmallVector<Fwd> fwds = {
+        {"save", i32, {ptr, ptr}},
+        {"load", i32, {ptr, ptr}},
+        {"learning_rate", f64, {ptr}},
+        {"set_learning_rate", i32, {ptr, f64}},
+        {"num_state", i32, {ptr}},
+        {"get_state", i32, {ptr, i32, ptr, i64}},
+        {"set_state", i32, {ptr, i32, ptr, i64}},
+        {"fit", i32, {ptr, ptr, ptr, ptr, ptr}},
+        {"evaluate", i32, {ptr, ptr, i64, ptr}},
+        {"predict_dataset", i32, {ptr, ptr, i64, ptr, ptr}},
+        {"dataset_read", i32, {ptr, ptr, ptr, ptr}},
+        {"dataset_from_arrays", i32, {ptr, i64, ptr, ptr, ptr}},
+    };
+    for (Fwd &f : fwds)
+      forward(sig.name + "_" + f.suffix,
+              declare(std::string("kiln_model_") + f.suffix, f.result, f.params));
+    SmallVector<Fwd> plain = {
+        {"dataset_destroy", v, {ptr}},
+        {"dataset_count", i64, {ptr}},
+        {"fit_options_init", v, {ptr}},
+        {"history_epochs", i32, {ptr}},
+        {"history_num_keys", i32, {ptr}},
+        {"history_key", ptr, {ptr, i32}},
+        {"history_values", ptr, {ptr, ptr}},
+        {"history_destroy", v, {ptr}},
+    };
+    for (Fwd &f : plain)
+      forward(sig.name + "_" + f.suffix,
+              declare(std::string("kiln_") + f.suffix, f.result, f.params));
     return success();
+  }
+
+  /// The safetensors bytes of the state's initial values.
+  LLVM::GlobalOp buildInitialState() {
+    std::vector<ExternalWeight> weights;
+    for (const StateSignature &st : sig.state)
+      if (!st.initial.empty())
+        weights.push_back({st.tensor, st.initial});
+    std::string bytes = serializeSafetensors(weights);
+    b.setInsertionPointToEnd(module.getBody());
+    auto type = LLVM::LLVMArrayType::get(b.getI8Type(), bytes.size());
+    auto global = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
+                                         LLVM::Linkage::Internal,
+                                         sig.name + "__initial_state",
+                                         b.getStringAttr(bytes));
+    global.setAlignment(64);
+    return global;
   }
 
 private:
@@ -155,9 +289,10 @@ private:
     return fn;
   }
 
-  /// NAME__invoke(void **args): args[0] = results, args[1 + i] = input i.
-  LLVM::LLVMFuncOp buildInvoke(LLVM::LLVMFuncOp ciface) {
-    auto fn = define(sig.name + "__invoke", voidType(), {ptr});
+  /// NAME__invoke<suffix>(void **args): args[0] = results, args[1 + i] =
+  /// argument i.
+  LLVM::LLVMFuncOp buildInvoke(LLVM::LLVMFuncOp ciface, StringRef suffix) {
+    auto fn = define(sig.name + "__invoke" + suffix.str(), voidType(), {ptr});
     SmallVector<Value> args;
     for (unsigned i = 0; i < ciface.getNumArguments(); ++i) {
       Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, fn.getArgument(0),
@@ -194,6 +329,129 @@ LogicalResult emitModelWrapper(ModuleOp module, const ModelSignature &sig) {
   return WrapperBuilder(module, sig).build();
 }
 
+namespace {
+
+/// The C identifier form of a state name in macros.
+std::string macroName(StringRef name) {
+  std::string s;
+  for (char c : name)
+    s.push_back(llvm::isAlnum(c) ? llvm::toUpper(c) : '_');
+  return s;
+}
+
+/// The training part of a trainable library's header.
+std::string trainingHeader(const ModelSignature &sig) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  std::string n = sig.name, upper = llvm::StringRef(n).upper();
+  os << "/* ---- Training ---------------------------------------------------"
+        "------ */\n\n";
+  for (auto [i, t] : llvm::enumerate(sig.targets)) {
+    os << "/* target " << i << " '" << t.name << "': " << t.dtype << " [";
+    for (auto [j, d] : llvm::enumerate(t.dims))
+      os << (j ? ", " : "") << (d < 0 ? std::string("batch") : std::to_string(d));
+    os << "], C type " << t.cType << " */\n";
+  }
+  os << "\n/* The loss and metrics, in the order train/eval steps return them. */\n"
+     << "#define " << upper << "_NUM_METRICS " << sig.metrics.size() << "\n";
+  for (auto [i, t] : llvm::enumerate(sig.metrics))
+    os << "#define " << upper << "_METRIC_" << macroName(t.name) << " " << i
+       << "\n";
+  os << "\n/* The state an instance owns (weights, optimizer slots, step count,\n"
+        " * learning rate), saved and loaded by name as .safetensors. */\n"
+     << "#define " << upper << "_NUM_STATE " << sig.state.size() << "\n";
+  for (auto [i, st] : llvm::enumerate(sig.state)) {
+    int64_t count = 1;
+    for (int64_t d : st.tensor.dims)
+      count *= d;
+    std::string m = upper + "_STATE_" + macroName(st.tensor.name);
+    os << "#define " << m << " " << i << " /* '" << st.tensor.name << "' "
+       << st.tensor.dtype << " [";
+    llvm::interleaveComma(st.tensor.dims, os);
+    os << "], " << st.role << " */\n#define " << m << "_ELEMENTS " << count
+       << "\n";
+  }
+  os << "\n" << std::string(kTrainHeader) << "\n";
+  auto typed = [&](const char *fn, const char *doc) {
+    os << doc << "kiln_status_t " << n << "_" << fn << "(" << n
+       << "_model *model, int64_t batch";
+    for (const TensorSignature &t : sig.inputs)
+      os << ",\n    const " << t.cType << " *" << t.name << ", size_t "
+         << t.name << "_count";
+    for (const TensorSignature &t : sig.targets)
+      os << ",\n    const " << t.cType << " *" << t.name << ", size_t "
+         << t.name << "_count";
+    os << ",\n    double *metrics);\n";
+    os << "kiln_status_t " << n << "_" << fn << "_arrays(" << n
+       << "_model *model, int64_t batch,\n    const void *const *inputs, "
+          "const size_t *input_counts,\n    const void *const *targets, "
+          "const size_t *target_counts, double *metrics);\n\n";
+  };
+  typed("train_step",
+        "/** One training step on `batch` examples: forward, backward and the\n"
+        " * optimizer update of the instance's state. `metrics` receives the\n"
+        " * NUM_METRICS loss and metric values (may be NULL). */\n");
+  typed("eval_step",
+        "/** The loss and metrics on `batch` examples, in inference mode; the\n"
+        " * state is unchanged. */\n");
+  os << "/** Saves the whole state as .safetensors, atomically (a temporary file\n"
+        " * renamed over `path`). */\n"
+     << "kiln_status_t " << n << "_save(" << n << "_model *model, const char *path);\n"
+     << "/** Loads state from a .safetensors file: every weight must be there with\n"
+        " * its dtype and shape; optimizer state is loaded when present. Nothing\n"
+        " * changes on failure. */\n"
+     << "kiln_status_t " << n << "_load(" << n << "_model *model, const char *path);\n"
+     << "double " << n << "_learning_rate(const " << n << "_model *model);\n"
+     << "kiln_status_t " << n << "_set_learning_rate(" << n
+     << "_model *model, double lr);\n"
+     << "int32_t " << n << "_num_state(const " << n << "_model *model);\n"
+     << "/** Copies state tensor `index` (a *_STATE_* index) out of / into the\n"
+        " * instance; `count` must be its *_ELEMENTS. */\n"
+     << "kiln_status_t " << n << "_get_state(const " << n
+     << "_model *model, int32_t index, void *data, int64_t count);\n"
+     << "kiln_status_t " << n << "_set_state(" << n
+     << "_model *model, int32_t index, const void *data, int64_t count);\n\n"
+     << "/** Reads a dataset for this model (see kiln_dataset_read: .csv,\n"
+        " * .csv.gz, .npy with a targets .npy, .npz); examples whose shape does\n"
+        " * not match the model's are rejected with both shapes. */\n"
+     << "kiln_status_t " << n << "_dataset_read(const " << n
+     << "_model *model, const char *path,\n    const char *target_path, "
+        "kiln_dataset_t **out);\n"
+     << "/** A dataset copied from arrays: inputs[i], targets[j] hold `count`\n"
+        " * examples each. */\n"
+     << "kiln_status_t " << n << "_dataset_from_arrays(const " << n
+     << "_model *model, int64_t count,\n    const void *const *inputs, const "
+        "void *const *targets, kiln_dataset_t **out);\n"
+     << "void " << n << "_dataset_destroy(kiln_dataset_t *dataset);\n"
+     << "int64_t " << n << "_dataset_count(const kiln_dataset_t *dataset);\n"
+     << "void " << n << "_fit_options_init(kiln_fit_options_t *options);\n"
+     << "/** Keras's fit: `validation` may be NULL (then validation_split\n"
+        " * applies). `history` (may be NULL) receives the per-epoch logs. */\n"
+     << "kiln_status_t " << n << "_fit(" << n
+     << "_model *model, const kiln_dataset_t *train,\n    const kiln_dataset_t "
+        "*validation, const kiln_fit_options_t *options,\n    kiln_history_t "
+        "**history);\n"
+     << "/** The loss and metrics over a dataset (NUM_METRICS values). */\n"
+     << "kiln_status_t " << n << "_evaluate(" << n
+     << "_model *model, const kiln_dataset_t *data,\n    int64_t batch_size, "
+        "double *metrics);\n"
+     << "/** Predictions over a dataset: outputs[i] has room for count x\n"
+        " * per-example elements of output i. */\n"
+     << "kiln_status_t " << n << "_predict_dataset(" << n
+     << "_model *model, const kiln_dataset_t *data,\n    int64_t batch_size, "
+        "void *const *outputs, const size_t *output_counts);\n"
+     << "int32_t " << n << "_history_epochs(const kiln_history_t *history);\n"
+     << "int32_t " << n << "_history_num_keys(const kiln_history_t *history);\n"
+     << "const char *" << n << "_history_key(const kiln_history_t *history, "
+        "int32_t index);\n"
+     << "const double *" << n << "_history_values(const kiln_history_t "
+        "*history, const char *key);\n"
+     << "void " << n << "_history_destroy(kiln_history_t *history);\n\n";
+  return s;
+}
+
+} // namespace
+
 std::string emitModelHeader(const ModelSignature &sig) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -212,7 +470,9 @@ std::string emitModelHeader(const ModelSignature &sig) {
      << "#ifndef KILN_STATUS_DEFINED\n#define KILN_STATUS_DEFINED\n"
      << "typedef enum kiln_status_t {\n  KILN_OK = 0,\n"
      << "  KILN_INVALID_ARGUMENT = 1,\n  KILN_OUT_OF_MEMORY = 2,\n"
-     << "  KILN_INTERNAL = 3,\n  KILN_IO_ERROR = 4,\n} kiln_status_t;\n"
+     << "  KILN_INTERNAL = 3,\n  KILN_IO_ERROR = 4,\n"
+     << "  KILN_STOPPED_ON_NAN = 5, /**< fit: TerminateOnNaN stopped training */\n"
+     << "} kiln_status_t;\n"
      << "#endif\n\n"
      << "/** An instance of the model. */\ntypedef struct " << n << "_model "
      << n << "_model;\n\n";
@@ -261,15 +521,22 @@ std::string emitModelHeader(const ModelSignature &sig) {
     }
     os << "\n";
   }
-  os << "/** Creates an instance of the model"
-     << (external ? "; fails: this model's weights are external.\n */\n"
-                  : " (weights are embedded). */\n")
-     << "kiln_status_t " << n << "_create(" << n << "_model **out_model);\n\n"
-     << "/** Creates an instance with the weights of a .safetensors file"
-     << (external ? "" : "; fails: this model's weights are embedded")
-     << ". */\n"
-     << "kiln_status_t " << n << "_create_from_file(const char *weights_path, "
-     << n << "_model **out_model);\n\n"
+  if (sig.trainable())
+    os << "/** Creates a trainable instance with the initial state (the weights\n"
+          " * the library was compiled with; load others with " << n
+       << "_load). */\n"
+       << "kiln_status_t " << n << "_create(" << n << "_model **out_model);\n\n";
+  else
+    os << "/** Creates an instance of the model"
+       << (external ? "; fails: this model's weights are external.\n */\n"
+                    : " (weights are embedded). */\n")
+       << "kiln_status_t " << n << "_create(" << n << "_model **out_model);\n\n"
+       << "/** Creates an instance with the weights of a .safetensors file"
+       << (external ? "" : "; fails: this model's weights are embedded")
+       << ". */\n"
+       << "kiln_status_t " << n << "_create_from_file(const char *weights_path, "
+       << n << "_model **out_model);\n\n";
+  os
      << "/** Destroys an instance; NULL is ignored. */\n"
      << "void " << n << "_destroy(" << n << "_model *model);\n\n"
      << "/** Runs the model on `batch` examples. Each `*_count` is the number "
@@ -290,6 +557,7 @@ std::string emitModelHeader(const ModelSignature &sig) {
      << "_model *model, int64_t batch,\n    const void *const *inputs, "
         "const size_t *input_counts,\n    void *const *outputs, const size_t "
         "*output_counts);\n\n"
+     << (sig.trainable() ? trainingHeader(sig) : std::string())
      << "/** The model's inputs and outputs as text (see the Kiln runtime). */\n"
      << "const char *" << n << "_description(void);\n\n"
      << "/** The message of the last failed call in this thread. */\n"

@@ -13,12 +13,16 @@
  *   out <name> <dtype> <rank> <dim>...
  *   param <name> <dtype> <rank> <dim>...   (external weights, passed after
  *                                          the inputs, loaded from a file)
+ * and for trainable libraries (see trainable.c):
+ *   target <name> <dtype> <rank> <dim>...  (training targets)
+ *   metric <name> <dtype> 0                (the loss, then the metrics)
+ *   state <name> <dtype> <rank> <dim>... <role> <fill> <has-initial>
+ *   call predict|eval|train <ref>... -> <ref>...
+ *     (ref: i<k> input, t<k> target, s<k> state, o<k> output, m<k> metric)
  *
  *===---------------------------------------------------------------------===*/
 
-#include "kiln/runtime.h"
-
-#include "safetensors.h"
+#include "model.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,9 +31,7 @@
 
 static _Thread_local char lastError[512];
 
-/* Records a message for kiln_last_error() and returns `status`. */
-__attribute__((visibility("hidden"))) kiln_status_t
-kiln_runtime_fail(kiln_status_t status, const char *fmt, ...) {
+kiln_status_t kiln_runtime_fail(kiln_status_t status, const char *fmt, ...) {
   va_list args;
   va_start(args, fmt);
   vsnprintf(lastError, sizeof lastError, fmt, args);
@@ -40,14 +42,6 @@ kiln_runtime_fail(kiln_status_t status, const char *fmt, ...) {
 
 const char *kiln_last_error(void) { return lastError; }
 
-struct kiln_model_t {
-  kiln_invoke_fn invoke;
-  int32_t numInputs, numOutputs, numParams;
-  kiln_tensor_info_t inputs[KILN_MAX_TENSORS];
-  kiln_tensor_info_t outputs[KILN_MAX_TENSORS];
-  kiln_tensor_info_t params[KILN_MAX_TENSORS];
-  kiln_loaded_tensor_t weights[KILN_MAX_TENSORS]; /* when numParams > 0 */
-};
 
 static const char *const dtypeNames[] = {"f32", "f64", "f16", "bf16", "i1",
                                          "i8",  "i16", "i32", "i64"};
@@ -68,8 +62,9 @@ static int parseDtype(const char *s, kiln_dtype_t *out) {
   return 0;
 }
 
-/* Parses one "in/out" line into `info`; returns 0 on a malformed line. */
-static int parseTensor(char *line, kiln_tensor_info_t *info) {
+/* Parses one tensor line ("in", "out", ...) into `info`; returns 0 on a
+ * malformed line. `*rest` is left at the words after the dims. */
+static int parseTensor(char *line, kiln_tensor_info_t *info, char **rest) {
   char *save = NULL;
   char *tok = strtok_r(line, " ", &save); /* in / out */
   char *name = strtok_r(NULL, " ", &save);
@@ -90,14 +85,83 @@ static int parseTensor(char *line, kiln_tensor_info_t *info) {
     if (info->dims[i] < -1)
       return 0;
   }
+  *rest = save;
   return 1;
 }
 
-static kiln_status_t createModel(const char *description,
-                                 kiln_invoke_fn invoke,
-                                 kiln_model_t **out_model) {
-  if (!description || !invoke || !out_model)
-    return fail(KILN_INVALID_ARGUMENT, "kiln_model_create: null argument");
+static const char *const roleNames[] = {"param", "weight", "slot",
+                                        "iterations", "lr"};
+
+/* Parses "call <kind> <ref>... -> <ref>..." into the model's entries. */
+static int parseCall(char *line, kiln_model_t *model) {
+  char *save = NULL;
+  strtok_r(line, " ", &save); /* call */
+  char *kind = strtok_r(NULL, " ", &save);
+  int e = !kind                          ? -1
+          : strcmp(kind, "predict") == 0 ? KILN_ENTRY_PREDICT
+          : strcmp(kind, "eval") == 0    ? KILN_ENTRY_EVAL
+          : strcmp(kind, "train") == 0   ? KILN_ENTRY_TRAIN
+                                         : -1;
+  if (e < 0 || model->entries[e].args)
+    return 0;
+  kiln_entry_t *entry = &model->entries[e];
+  size_t cap = 16 + strlen(save ? save : "") / 2;
+  entry->args = calloc(cap, sizeof *entry->args);
+  entry->results = calloc(cap, sizeof *entry->results);
+  if (!entry->args || !entry->results)
+    return 0;
+  int results = 0;
+  for (char *tok = strtok_r(NULL, " ", &save); tok;
+       tok = strtok_r(NULL, " ", &save)) {
+    if (strcmp(tok, "->") == 0) {
+      if (results)
+        return 0;
+      results = 1;
+      continue;
+    }
+    char k = tok[0];
+    char *end = NULL;
+    long index = strtol(tok + 1, &end, 10);
+    int32_t limit = k == 'i'   ? model->numInputs
+                    : k == 't' ? model->numTargets
+                    : k == 's' ? model->numState
+                    : k == 'o' ? model->numOutputs
+                    : k == 'm' ? model->numMetrics
+                               : 0;
+    if (!end || *end || index < 0 || index >= limit)
+      return 0;
+    if (results ? (k == 'i' || k == 't') : (k == 'o' || k == 'm'))
+      return 0;
+    kiln_ref_t ref = {k, (int32_t)index};
+    int32_t *count = results ? &entry->numResults : &entry->numArgs;
+    if ((size_t)*count >= cap)
+      return 0;
+    (results ? entry->results : entry->args)[(*count)++] = ref;
+  }
+  return results;
+}
+
+static void freeModel(kiln_model_t *model) {
+  if (!model)
+    return;
+  for (int32_t i = 0; i < model->numParams; ++i)
+    free(model->weights[i].data);
+  for (int32_t i = 0; model->stateData && i < model->numState; ++i)
+    free(model->stateData[i]);
+  for (int e = 0; e < 3; ++e) {
+    free(model->entries[e].args);
+    free(model->entries[e].results);
+  }
+  free(model->state);
+  free(model->role);
+  free(model->fill);
+  free(model->hasInitial);
+  free(model->stateData);
+  free(model);
+}
+
+kiln_status_t kiln_model_parse(const char *description,
+                               kiln_model_t **out_model) {
   *out_model = NULL;
   kiln_model_t *model = calloc(1, sizeof *model);
   char *copy = strdup(description);
@@ -106,32 +170,94 @@ static kiln_status_t createModel(const char *description,
     free(copy);
     return fail(KILN_OUT_OF_MEMORY, "kiln_model_create: out of memory");
   }
-  model->invoke = invoke;
   int ok = strncmp(copy, "kiln-model 1\n", 13) == 0;
+  /* State tensors are counted first: there may be many. */
+  int32_t stateLines = 0;
+  for (const char *p = strstr(copy, "\nstate "); p; p = strstr(p + 1, "\nstate "))
+    ++stateLines;
+  if (ok && stateLines) {
+    model->state = calloc((size_t)stateLines, sizeof *model->state);
+    model->role = calloc((size_t)stateLines, sizeof *model->role);
+    model->fill = calloc((size_t)stateLines, sizeof *model->fill);
+    model->hasInitial = calloc((size_t)stateLines, 1);
+    model->stateData = calloc((size_t)stateLines, sizeof *model->stateData);
+    ok = model->state && model->role && model->fill && model->hasInitial &&
+         model->stateData;
+  }
   char *save = NULL;
   for (char *line = ok ? strtok_r(copy + 13, "\n", &save) : NULL; ok && line;
        line = strtok_r(NULL, "\n", &save)) {
+    if (strncmp(line, "call ", 5) == 0) {
+      ok = parseCall(line, model);
+      continue;
+    }
+    if (strncmp(line, "state ", 6) == 0) {
+      ok = model->numState < stateLines;
+      if (!ok)
+        break;
+      int32_t k = model->numState;
+      char *rest = NULL;
+      ok = parseTensor(line, &model->state[k], &rest);
+      char *role = ok ? strtok_r(NULL, " ", &rest) : NULL;
+      char *fillText = role ? strtok_r(NULL, " ", &rest) : NULL;
+      char *initial = fillText ? strtok_r(NULL, " ", &rest) : NULL;
+      int r = -1;
+      for (int i = 0; initial && i < 5; ++i)
+        if (strcmp(role, roleNames[i]) == 0)
+          r = i;
+      ok = r >= 0;
+      if (ok) {
+        model->role[k] = (kiln_role_t)r;
+        model->fill[k] = strtod(fillText, NULL);
+        model->hasInitial[k] = initial[0] == '1';
+      }
+      if (ok)
+        ++model->numState;
+      continue;
+    }
+    char *rest = NULL;
     int isInput = strncmp(line, "in ", 3) == 0;
     int isOutput = strncmp(line, "out ", 4) == 0;
     int isParam = strncmp(line, "param ", 6) == 0;
+    int isTarget = strncmp(line, "target ", 7) == 0;
+    int isMetric = strncmp(line, "metric ", 7) == 0;
     int32_t *count = isInput    ? &model->numInputs
                      : isOutput ? &model->numOutputs
+                     : isTarget ? &model->numTargets
+                     : isMetric ? &model->numMetrics
                                 : &model->numParams;
     kiln_tensor_info_t *infos = isInput    ? model->inputs
                                 : isOutput ? model->outputs
+                                : isTarget ? model->targets
+                                : isMetric ? model->metrics
                                            : model->params;
-    ok = (isInput || isOutput || isParam) && *count < KILN_MAX_TENSORS &&
-         parseTensor(line, &infos[*count]);
+    ok = (isInput || isOutput || isParam || isTarget || isMetric) &&
+         *count < KILN_MAX_TENSORS && parseTensor(line, &infos[*count], &rest);
     if (ok)
       ++*count;
   }
   free(copy);
+  if (ok && model->numState)
+    ok = model->entries[0].args && model->entries[1].args &&
+         model->entries[2].args && model->numState == stateLines;
   if (!ok) {
-    free(model);
+    freeModel(model);
     return fail(KILN_INTERNAL, "kiln_model_create: malformed model description");
   }
+  model->trainable = model->numState > 0;
   *out_model = model;
   return KILN_OK;
+}
+
+static kiln_status_t createModel(const char *description,
+                                 kiln_invoke_fn invoke,
+                                 kiln_model_t **out_model) {
+  if (!description || !invoke || !out_model)
+    return fail(KILN_INVALID_ARGUMENT, "kiln_model_create: null argument");
+  kiln_status_t status = kiln_model_parse(description, out_model);
+  if (status == KILN_OK)
+    (*out_model)->invoke = invoke;
+  return status;
 }
 
 kiln_status_t kiln_model_create(const char *description, kiln_invoke_fn invoke,
@@ -172,13 +298,7 @@ kiln_status_t kiln_model_create_from_file(const char *description,
   return status;
 }
 
-void kiln_model_destroy(kiln_model_t *model) {
-  if (!model)
-    return;
-  for (int32_t i = 0; i < model->numParams; ++i)
-    free(model->weights[i].data);
-  free(model);
-}
+void kiln_model_destroy(kiln_model_t *model) { freeModel(model); }
 
 int32_t kiln_model_num_inputs(const kiln_model_t *m) { return m ? m->numInputs : 0; }
 int32_t kiln_model_num_outputs(const kiln_model_t *m) { return m ? m->numOutputs : 0; }
@@ -199,9 +319,9 @@ int64_t kiln_tensor_elements(const kiln_tensor_info_t *info, int64_t batch) {
 
 /* A ranked memref descriptor: {allocated, aligned, offset, sizes[r],
  * strides[r]}, laid out as MLIR's LLVM lowering expects. */
-static size_t descriptorWords(int32_t rank) { return 3 + 2 * (size_t)rank; }
+size_t kiln_descriptor_words(int32_t rank) { return 3 + 2 * (size_t)rank; }
 
-static void fillDescriptor(int64_t *d, const kiln_tensor_info_t *info,
+void kiln_fill_descriptor(int64_t *d, const kiln_tensor_info_t *info,
                            int64_t batch, const void *data) {
   void *p = (void *)(uintptr_t)data; /* the compiled code only reads inputs */
   memcpy(&d[0], &p, sizeof p);
@@ -217,7 +337,7 @@ static void fillDescriptor(int64_t *d, const kiln_tensor_info_t *info,
 }
 
 /* Copies a (possibly strided) result into the caller's dense buffer. */
-static void copyOut(const int64_t *d, const kiln_tensor_info_t *info,
+void kiln_copy_out(const int64_t *d, const kiln_tensor_info_t *info,
                     void *dst, size_t elementSize) {
   char *base;
   memcpy(&base, &d[1], sizeof base);
@@ -240,6 +360,11 @@ static void copyOut(const int64_t *d, const kiln_tensor_info_t *info,
   }
 }
 
+KILN_HIDDEN kiln_status_t kiln_model_predict_trainable(
+    kiln_model_t *model, int64_t batch, const void *const *inputs,
+    const size_t *input_counts, void *const *outputs,
+    const size_t *output_counts);
+
 kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
                                  const void *const *inputs,
                                  const size_t *input_counts,
@@ -247,6 +372,9 @@ kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
                                  const size_t *output_counts) {
   if (!model)
     return fail(KILN_INVALID_ARGUMENT, "predict: model is null");
+  if (model->trainable)
+    return kiln_model_predict_trainable(model, batch, inputs, input_counts,
+                                        outputs, output_counts);
   if (batch < 1)
     return fail(KILN_INVALID_ARGUMENT, "predict: batch must be at least 1, got %lld",
                 (long long)batch);
@@ -263,7 +391,7 @@ kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
       return fail(KILN_INVALID_ARGUMENT,
                   "predict: input '%s' has %zu elements, expected %lld for batch %lld",
                   info->name, input_counts[i], (long long)expected, (long long)batch);
-    words += descriptorWords(info->rank);
+    words += kiln_descriptor_words(info->rank);
   }
   size_t resultWords = 0;
   for (int32_t i = 0; i < model->numOutputs; ++i) {
@@ -275,10 +403,10 @@ kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
       return fail(KILN_INVALID_ARGUMENT,
                   "predict: output '%s' has room for %zu elements, expected %lld for batch %lld",
                   info->name, output_counts[i], (long long)expected, (long long)batch);
-    resultWords += descriptorWords(info->rank);
+    resultWords += kiln_descriptor_words(info->rank);
   }
   for (int32_t i = 0; i < model->numParams; ++i)
-    words += descriptorWords(model->params[i].rank);
+    words += kiln_descriptor_words(model->params[i].rank);
   int64_t *block = calloc(words + resultWords + 1, sizeof(int64_t));
   void **args = calloc((size_t)(model->numInputs + model->numParams) + 1,
                        sizeof(void *));
@@ -290,14 +418,14 @@ kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
   int64_t *results = block, *cursor = block + resultWords;
   args[0] = results;
   for (int32_t i = 0; i < model->numInputs; ++i) {
-    fillDescriptor(cursor, &model->inputs[i], batch, inputs[i]);
+    kiln_fill_descriptor(cursor, &model->inputs[i], batch, inputs[i]);
     args[1 + i] = cursor;
-    cursor += descriptorWords(model->inputs[i].rank);
+    cursor += kiln_descriptor_words(model->inputs[i].rank);
   }
   for (int32_t i = 0; i < model->numParams; ++i) {
-    fillDescriptor(cursor, &model->params[i], batch, model->weights[i].data);
+    kiln_fill_descriptor(cursor, &model->params[i], batch, model->weights[i].data);
     args[1 + model->numInputs + i] = cursor;
-    cursor += descriptorWords(model->params[i].rank);
+    cursor += kiln_descriptor_words(model->params[i].rank);
   }
   model->invoke(args);
   kiln_status_t status = KILN_OK;
@@ -312,11 +440,11 @@ kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
                     "predict: output '%s' came out with %lld elements, expected %zu",
                     info->name, (long long)produced, output_counts[i]);
     if (status == KILN_OK)
-      copyOut(cursor, info, outputs[i], kiln_dtype_size(info->dtype));
+      kiln_copy_out(cursor, info, outputs[i], kiln_dtype_size(info->dtype));
     void *allocated;
     memcpy(&allocated, &cursor[0], sizeof allocated);
     free(allocated); /* results are owned by the caller of the entry point */
-    cursor += descriptorWords(info->rank);
+    cursor += kiln_descriptor_words(info->rank);
   }
   free(block);
   free(args);

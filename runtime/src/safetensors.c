@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 kiln_status_t kiln_runtime_fail(kiln_status_t status, const char *fmt, ...);
 
@@ -30,46 +31,68 @@ static void freeAll(kiln_loaded_tensor_t *out, size_t n) {
   }
 }
 
-kiln_status_t kiln_safetensors_read(const char *path,
-                                    const kiln_tensor_info_t *wanted, size_t n,
-                                    kiln_loaded_tensor_t *out) {
-  memset(out, 0, n * sizeof *out);
+/* Reads the whole file into a malloc'd buffer. */
+static kiln_status_t readFile(const char *path, char **bytes, size_t *size) {
   FILE *f = fopen(path, "rb");
   if (!f)
     return kiln_runtime_fail(KILN_IO_ERROR, "cannot open weights '%s'", path);
-  unsigned char lenBytes[8];
   long fileSize = -1;
   if (fseek(f, 0, SEEK_END) == 0)
     fileSize = ftell(f);
   rewind(f);
-  if (fileSize < 8 || fread(lenBytes, 1, 8, f) != 8) {
-    fclose(f);
-    return kiln_runtime_fail(KILN_IO_ERROR,
-                             "'%s' is not a safetensors file (too short)", path);
-  }
-  unsigned long long headerLen = 0;
-  for (int i = 7; i >= 0; --i)
-    headerLen = headerLen << 8 | lenBytes[i];
-  if (headerLen > (unsigned long long)fileSize - 8 || headerLen > (1u << 27)) {
-    fclose(f);
-    return kiln_runtime_fail(KILN_IO_ERROR,
-                             "'%s': header length %llu exceeds the file", path,
-                             headerLen);
-  }
-  size_t dataSize = (size_t)fileSize - 8 - (size_t)headerLen;
-  char *header = malloc((size_t)headerLen + 1);
-  char *data = malloc(dataSize ? dataSize : 1);
-  if (!header || !data ||
-      fread(header, 1, (size_t)headerLen, f) != (size_t)headerLen ||
-      fread(data, 1, dataSize, f) != dataSize) {
-    free(header);
-    free(data);
+  char *buffer = fileSize >= 0 ? malloc((size_t)fileSize + 1) : NULL;
+  if (!buffer || fread(buffer, 1, (size_t)fileSize, f) != (size_t)fileSize) {
+    free(buffer);
     fclose(f);
     return kiln_runtime_fail(KILN_IO_ERROR, "cannot read '%s'", path);
   }
   fclose(f);
+  *bytes = buffer;
+  *size = (size_t)fileSize;
+  return KILN_OK;
+}
+
+kiln_status_t kiln_safetensors_read(const char *path,
+                                    const kiln_tensor_info_t *wanted, size_t n,
+                                    kiln_loaded_tensor_t *out) {
+  return kiln_safetensors_read_optional(path, wanted, n, NULL, out);
+}
+
+kiln_status_t kiln_safetensors_read_optional(const char *path,
+                                             const kiln_tensor_info_t *wanted,
+                                             size_t n,
+                                             const unsigned char *optional,
+                                             kiln_loaded_tensor_t *out) {
+  memset(out, 0, n * sizeof *out);
+  char *bytes;
+  size_t size;
+  kiln_status_t status = readFile(path, &bytes, &size);
+  if (status != KILN_OK)
+    return status;
+  status = kiln_safetensors_parse(path, bytes, size, wanted, n, optional, out);
+  free(bytes);
+  return status;
+}
+
+kiln_status_t kiln_safetensors_parse(const char *path, const char *bytes,
+                                     size_t fileSize,
+                                     const kiln_tensor_info_t *wanted, size_t n,
+                                     const unsigned char *optional,
+                                     kiln_loaded_tensor_t *out) {
+  memset(out, 0, n * sizeof *out);
+  if (fileSize < 8)
+    return kiln_runtime_fail(KILN_IO_ERROR,
+                             "'%s' is not a safetensors file (too short)", path);
+  unsigned long long headerLen = 0;
+  for (int i = 7; i >= 0; --i)
+    headerLen = headerLen << 8 | (unsigned char)bytes[i];
+  if (headerLen > (unsigned long long)fileSize - 8 || headerLen > (1u << 27))
+    return kiln_runtime_fail(KILN_IO_ERROR,
+                             "'%s': header length %llu exceeds the file", path,
+                             headerLen);
+  size_t dataSize = fileSize - 8 - (size_t)headerLen;
+  const char *header = bytes + 8, *data = bytes + 8 + headerLen;
   kiln_json_t *root = kiln_json_parse(header, (size_t)headerLen);
-  free(header);
   kiln_status_t status = KILN_OK;
   if (!root || root->kind != KILN_JSON_OBJECT)
     status = kiln_runtime_fail(KILN_IO_ERROR,
@@ -80,6 +103,8 @@ kiln_status_t kiln_safetensors_read(const char *path,
     const kiln_json_t *dtype = kiln_json_get(entry, "dtype");
     const kiln_json_t *shape = kiln_json_get(entry, "shape");
     const kiln_json_t *offsets = kiln_json_get(entry, "data_offsets");
+    if (!entry && optional && optional[i])
+      continue;
     if (!entry) {
       status = kiln_runtime_fail(KILN_INVALID_ARGUMENT,
                                  "'%s' has no weight '%s'", path, w->name);
@@ -140,8 +165,71 @@ kiln_status_t kiln_safetensors_read(const char *path,
     memcpy(out[i].data, data + (size_t)b, bytes);
   }
   kiln_json_free(root);
-  free(data);
   if (status != KILN_OK)
     freeAll(out, n);
   return status;
+}
+
+kiln_status_t kiln_safetensors_write(const char *path,
+                                     const kiln_tensor_info_t *infos,
+                                     const void *const *data, size_t n) {
+  /* The header: names in order, offsets packed, padded to 8 bytes. */
+  size_t cap = 256 + n * 256, len = 0, offset = 0;
+  char *header = malloc(cap);
+  if (!header)
+    return kiln_runtime_fail(KILN_OUT_OF_MEMORY, "save: out of memory");
+  len += (size_t)snprintf(header, cap, "{\"__metadata__\":{\"format\":\"kiln\"}");
+  for (size_t i = 0; i < n; ++i) {
+    const kiln_tensor_info_t *t = &infos[i];
+    size_t bytes = (size_t)kiln_tensor_elements(t, 1) * kiln_dtype_size(t->dtype);
+    char dims[256] = "";
+    size_t dl = 0;
+    for (int32_t d = 0; d < t->rank; ++d)
+      dl += (size_t)snprintf(dims + dl, sizeof dims - dl, "%s%lld", d ? "," : "",
+                             (long long)t->dims[d]);
+    len += (size_t)snprintf(header + len, cap - len,
+                            ",\"%s\":{\"dtype\":\"%s\",\"shape\":[%s],"
+                            "\"data_offsets\":[%zu,%zu]}",
+                            t->name, stDtypes[t->dtype], dims, offset,
+                            offset + bytes);
+    offset += bytes;
+  }
+  len += (size_t)snprintf(header + len, cap - len, "}");
+  while (len % 8)
+    header[len++] = ' ';
+  /* A temporary file beside `path`, renamed over it once complete. */
+  size_t pathLen = strlen(path);
+  char *temp = malloc(pathLen + 16);
+  if (!temp) {
+    free(header);
+    return kiln_runtime_fail(KILN_OUT_OF_MEMORY, "save: out of memory");
+  }
+  snprintf(temp, pathLen + 16, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(temp);
+  FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  int ok = f != NULL;
+  unsigned char lenBytes[8];
+  for (int i = 0; i < 8; ++i)
+    lenBytes[i] = (unsigned char)((unsigned long long)len >> (8 * i));
+  ok = ok && fwrite(lenBytes, 1, 8, f) == 8 && fwrite(header, 1, len, f) == len;
+  for (size_t i = 0; ok && i < n; ++i) {
+    size_t bytes =
+        (size_t)kiln_tensor_elements(&infos[i], 1) * kiln_dtype_size(infos[i].dtype);
+    ok = fwrite(data[i], 1, bytes, f) == bytes;
+  }
+  ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
+  if (f)
+    ok = fclose(f) == 0 && ok;
+  else if (fd >= 0)
+    close(fd);
+  ok = ok && rename(temp, path) == 0;
+  free(header);
+  if (!ok) {
+    if (fd >= 0)
+      unlink(temp);
+    free(temp);
+    return kiln_runtime_fail(KILN_IO_ERROR, "cannot write '%s'", path);
+  }
+  free(temp);
+  return KILN_OK;
 }

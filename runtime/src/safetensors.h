@@ -27,4 +27,27 @@ __attribute__((visibility("hidden"))) kiln_status_t
 kiln_safetensors_read(const char *path, const kiln_tensor_info_t *wanted,
                       size_t n, kiln_loaded_tensor_t *out);
 
+/* As kiln_safetensors_read; a wanted tensor with `optional[i]` set may be
+ * absent (its `out[i].data` stays NULL). `optional` may be NULL. */
+__attribute__((visibility("hidden"))) kiln_status_t
+kiln_safetensors_read_optional(const char *path,
+                               const kiln_tensor_info_t *wanted, size_t n,
+                               const unsigned char *optional,
+                               kiln_loaded_tensor_t *out);
+
+/* The same from the bytes of a file in memory; `path` names it in
+ * messages. */
+__attribute__((visibility("hidden"))) kiln_status_t
+kiln_safetensors_parse(const char *path, const char *bytes, size_t size,
+                       const kiln_tensor_info_t *wanted, size_t n,
+                       const unsigned char *optional,
+                       kiln_loaded_tensor_t *out);
+
+/* Writes `n` tensors (dims without a batch dimension) to `path`
+ * atomically: a temporary file in the same directory, flushed to disk,
+ * then renamed over `path`; on failure `path` is untouched. */
+__attribute__((visibility("hidden"))) kiln_status_t
+kiln_safetensors_write(const char *path, const kiln_tensor_info_t *infos,
+                       const void *const *data, size_t n);
+
 #endif /* KILN_RUNTIME_SAFETENSORS_H */

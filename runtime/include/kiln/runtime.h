@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kiln/train.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -38,6 +40,7 @@ typedef enum kiln_status_t {
   KILN_OUT_OF_MEMORY = 2,
   KILN_INTERNAL = 3,         /**< a malformed model library */
   KILN_IO_ERROR = 4,
+  KILN_STOPPED_ON_NAN = 5, /**< fit: TerminateOnNaN stopped training */
 } kiln_status_t;
 #endif
 
@@ -101,6 +104,101 @@ KILN_API kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
                                           const size_t *input_counts,
                                           void *const *outputs,
                                           const size_t *output_counts);
+
+/*===-- Trainable instances ----------------------------------------------===*
+ * A trainable library compiles predict, eval and train functions over
+ * state the instance owns: weights, optimizer slots, the step count and
+ * the learning rate. */
+
+/** Creates a trainable instance: `initial` holds the .safetensors bytes of
+ * the initial weights the library embeds; other state starts at its fill
+ * value. */
+KILN_API kiln_status_t kiln_model_create_trainable(
+    const char *description, kiln_invoke_fn predict, kiln_invoke_fn eval,
+    kiln_invoke_fn train, const void *initial, int64_t initial_size,
+    kiln_model_t **out_model);
+
+KILN_API int32_t kiln_model_num_targets(const kiln_model_t *model);
+KILN_API int32_t kiln_model_num_metrics(const kiln_model_t *model);
+KILN_API int32_t kiln_model_num_state(const kiln_model_t *model);
+KILN_API const kiln_tensor_info_t *kiln_model_target(const kiln_model_t *model,
+                                                     int32_t index);
+/** The loss (index 0) and the metrics: rank-0 tensors. */
+KILN_API const kiln_tensor_info_t *kiln_model_metric(const kiln_model_t *model,
+                                                     int32_t index);
+KILN_API const kiln_tensor_info_t *
+kiln_model_state_info(const kiln_model_t *model, int32_t index);
+
+/** One training step on `batch` examples; `metrics` (may be NULL) receives
+ * the loss and metrics. The state changes only if the step succeeds. */
+KILN_API kiln_status_t kiln_model_train_step(
+    kiln_model_t *model, int64_t batch, const void *const *inputs,
+    const size_t *input_counts, const void *const *targets,
+    const size_t *target_counts, double *metrics);
+/** The loss and metrics on `batch` examples in inference mode. */
+KILN_API kiln_status_t kiln_model_eval_step(
+    kiln_model_t *model, int64_t batch, const void *const *inputs,
+    const size_t *input_counts, const void *const *targets,
+    const size_t *target_counts, double *metrics);
+
+/** Copies state tensor `index` out or in; `count` must be its elements. */
+KILN_API kiln_status_t kiln_model_get_state(const kiln_model_t *model,
+                                            int32_t index, void *data,
+                                            int64_t count);
+KILN_API kiln_status_t kiln_model_set_state(kiln_model_t *model, int32_t index,
+                                            const void *data, int64_t count);
+KILN_API double kiln_model_learning_rate(const kiln_model_t *model);
+KILN_API kiln_status_t kiln_model_set_learning_rate(kiln_model_t *model,
+                                                    double lr);
+/** Saves all state as .safetensors atomically (temporary file + rename). */
+KILN_API kiln_status_t kiln_model_save(const kiln_model_t *model,
+                                       const char *path);
+/** Loads state: every weight required, optimizer state when present. */
+KILN_API kiln_status_t kiln_model_load(kiln_model_t *model, const char *path);
+
+/*===-- Datasets and the training loop (types in kiln/train.h) ----------===*/
+
+/** Reads a dataset for the model's inputs and targets: .csv, .csv.gz, .npy
+ * (with the targets' .npy as `target_path`) or .npz. A shape that does not
+ * match the model is an error with the expected and actual shapes. */
+KILN_API kiln_status_t kiln_model_dataset_read(const kiln_model_t *model,
+                                               const char *path,
+                                               const char *target_path,
+                                               kiln_dataset_t **out);
+KILN_API kiln_status_t kiln_model_dataset_from_arrays(
+    const kiln_model_t *model, int64_t count, const void *const *inputs,
+    const void *const *targets, kiln_dataset_t **out);
+KILN_API void kiln_dataset_destroy(kiln_dataset_t *dataset);
+KILN_API int64_t kiln_dataset_count(const kiln_dataset_t *dataset);
+
+/** Keras's defaults: epochs 1, batch 32, shuffle on, verbose 1,
+ * ReduceLROnPlateau factor 0.1, patience 10, min_delta 1e-4. */
+KILN_API void kiln_fit_options_init(kiln_fit_options_t *options);
+/** Trains; `validation` may be NULL (validation_split then applies).
+ * `history` (may be NULL) receives the per-epoch logs, also when
+ * TerminateOnNaN stopped training (KILN_STOPPED_ON_NAN). */
+KILN_API kiln_status_t kiln_model_fit(kiln_model_t *model,
+                                      const kiln_dataset_t *train,
+                                      const kiln_dataset_t *validation,
+                                      const kiln_fit_options_t *options,
+                                      kiln_history_t **history);
+/** The loss and metrics over a dataset, each the mean over examples. */
+KILN_API kiln_status_t kiln_model_evaluate(kiln_model_t *model,
+                                           const kiln_dataset_t *data,
+                                           int64_t batch_size, double *metrics);
+/** The predictions over a dataset, batch by batch. */
+KILN_API kiln_status_t kiln_model_predict_dataset(
+    kiln_model_t *model, const kiln_dataset_t *data, int64_t batch_size,
+    void *const *outputs, const size_t *output_counts);
+
+KILN_API int32_t kiln_history_epochs(const kiln_history_t *history);
+KILN_API int32_t kiln_history_num_keys(const kiln_history_t *history);
+KILN_API const char *kiln_history_key(const kiln_history_t *history,
+                                      int32_t index);
+/** The values of a key, one per epoch; NULL for an unknown key. */
+KILN_API const double *kiln_history_values(const kiln_history_t *history,
+                                           const char *key);
+KILN_API void kiln_history_destroy(kiln_history_t *history);
 
 /** The message of the last failed call in this thread ("" if none). */
 KILN_API const char *kiln_last_error(void);

@@ -1,0 +1,89 @@
+/*===- model.h - model instances (runtime-internal) -----------------------===*
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ *===---------------------------------------------------------------------===*/
+
+#ifndef KILN_RUNTIME_MODEL_H
+#define KILN_RUNTIME_MODEL_H
+
+#include "kiln/runtime.h"
+
+#include "safetensors.h"
+
+#define KILN_HIDDEN __attribute__((visibility("hidden")))
+
+/* Where an entry's argument comes from or a result goes: an input, a
+ * target, a state tensor, an output, or a loss/metric value. */
+typedef struct {
+  char kind; /* 'i', 't', 's', 'o', 'm' */
+  int32_t index;
+} kiln_ref_t;
+
+typedef enum { KILN_ENTRY_PREDICT, KILN_ENTRY_EVAL, KILN_ENTRY_TRAIN } kiln_entry_kind_t;
+
+typedef struct {
+  kiln_invoke_fn invoke;
+  int32_t numArgs, numResults;
+  kiln_ref_t *args, *results;
+} kiln_entry_t;
+
+typedef enum {
+  KILN_ROLE_PARAM, KILN_ROLE_WEIGHT, KILN_ROLE_SLOT, KILN_ROLE_ITERATIONS,
+  KILN_ROLE_LR
+} kiln_role_t;
+
+struct kiln_model_t {
+  kiln_invoke_fn invoke;
+  int32_t numInputs, numOutputs, numParams;
+  kiln_tensor_info_t inputs[KILN_MAX_TENSORS];
+  kiln_tensor_info_t outputs[KILN_MAX_TENSORS];
+  kiln_tensor_info_t params[KILN_MAX_TENSORS];
+  kiln_loaded_tensor_t weights[KILN_MAX_TENSORS]; /* when numParams > 0 */
+  /* Trainable instances (numState > 0). */
+  int32_t numTargets, numMetrics, numState;
+  kiln_tensor_info_t targets[KILN_MAX_TENSORS];
+  kiln_tensor_info_t metrics[KILN_MAX_TENSORS];
+  kiln_tensor_info_t *state;   /* numState */
+  kiln_role_t *role;
+  double *fill;
+  unsigned char *hasInitial;
+  void **stateData;           /* 64-byte aligned, dense */
+  kiln_entry_t entries[3];
+  int32_t trainable;
+};
+
+/* Records a message for kiln_last_error() and returns `status`. */
+KILN_HIDDEN kiln_status_t kiln_runtime_fail(kiln_status_t status,
+                                            const char *fmt, ...);
+
+/* Parses a description (see model.c) into a new model. */
+KILN_HIDDEN kiln_status_t kiln_model_parse(const char *description,
+                                           kiln_model_t **out_model);
+
+/* Runs `entry` on `batch` examples: arguments from the inputs, targets and
+ * state, results into the outputs, the metrics (as doubles) and the state
+ * (committed only once every result is copied). Results of kind 'o' are
+ * skipped when `outputs` is NULL, 'm' when `metrics` is NULL. */
+KILN_HIDDEN kiln_status_t kiln_model_call(kiln_model_t *model,
+                                          kiln_entry_kind_t entry,
+                                          int64_t batch,
+                                          const void *const *inputs,
+                                          const void *const *targets,
+                                          void *const *outputs,
+                                          double *metrics);
+
+/* Memref descriptors: the words of one of `rank`, filling one for a dense
+ * tensor of `info` at `batch`, and copying a (strided) result into a dense
+ * buffer. */
+KILN_HIDDEN size_t kiln_descriptor_words(int32_t rank);
+KILN_HIDDEN void kiln_fill_descriptor(int64_t *d, const kiln_tensor_info_t *info,
+                                      int64_t batch, const void *data);
+KILN_HIDDEN void kiln_copy_out(const int64_t *d, const kiln_tensor_info_t *info,
+                               void *dst, size_t elementSize);
+
+/* The bytes of one element, times the elements of `info` for `batch`. */
+KILN_HIDDEN size_t kiln_tensor_bytes(const kiln_tensor_info_t *info,
+                                     int64_t batch);
+
+#endif /* KILN_RUNTIME_MODEL_H */
