@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# The README's main command: installs what is missing, builds Kiln, compiles
-# a digit classifier written in the kiln dialect into libclassifier.so +
-# classifier.h, builds the example application against them with CMake, and
-# runs it on handwritten digits.
+# The README's main command: installs what is missing, builds Kiln, trains
+# a small CNN (examples/models/digits_cnn.json, a Keras 3 model file with
+# its compile_config) on the UCI handwritten digits with `kiln train`,
+# reports the held-out accuracy, exports the trained model as
+# libdigits.so + digits.h, builds the example application against it with
+# CMake, and runs it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${KILN_BUILD_DIR:-$root/build}
@@ -11,19 +13,23 @@ build=${KILN_BUILD_DIR:-$root/build}
 out=$build/demo
 mkdir -p "$out"
 
-echo "== kiln compile examples/models/classifier.mlir --name classifier"
-start=$(date +%s.%N)
-"$build/bin/kiln" compile "$root/examples/models/classifier.mlir" -o "$out" --name classifier
-printf 'compiled in %.2f s: ' "$(echo "$(date +%s.%N) - $start" | bc)"
-ls "$out"/libclassifier.so "$out"/classifier.h | tr '\n' ' '; echo
-echo "== ldd libclassifier.so"
-ldd "$out/libclassifier.so"
+# Every fifth digit is held out for the test (20%); of the rest, the last
+# 10% validates.
+zcat "$root/examples/data/digits.csv.gz" | awk "NR % 5 != 0" > "$out/digits-train.csv"
+zcat "$root/examples/data/digits.csv.gz" | awk "NR % 5 == 0" > "$out/digits-test.csv"
 
-echo "== build examples/predict against it"
-cmake -S "$root/examples/predict" -B "$out/predict" -G Ninja \
+echo "== kiln train examples/models/digits_cnn.json (1437 digits, 20 epochs)"
+"$build/bin/kiln" train "$root/examples/models/digits_cnn.json" --name digits \
+  --data "$out/digits-train.csv" --validation-split 0.1 --epochs 20 \
+  --batch-size 32 --seed 0 --test-data "$out/digits-test.csv" \
+  --save "$out/digits.safetensors" --export "$out"
+echo "== ldd libdigits.so"
+ldd "$out/libdigits.so"
+
+echo "== build examples/digits against it"
+cmake -S "$root/examples/digits" -B "$out/digits-app" -G Ninja \
   -DKILN_MODEL_DIR="$out" >/dev/null
-ninja -C "$out/predict" >/dev/null
+ninja -C "$out/digits-app" >/dev/null
 
-echo "== run it on 12 digits"
-zcat "$root/examples/data/digits.csv.gz" | tail -n 12 > "$out/digits-tail.csv"
-"$out/predict/predict" "$out/digits-tail.csv" 12
+echo "== run it on the 360 held-out digits"
+"$out/digits-app/recognize" "$out/digits-test.csv"

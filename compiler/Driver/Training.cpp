@@ -64,14 +64,14 @@ LogicalResult addTrainingFunctions(ModuleOp module, func::FuncOp fn,
       return t.emitError("the training-mode function '")
              << training << "' must take the same arguments as '" << f << "'";
   }
-  std::string pipeline = "builtin.module(kiln-add-loss{function=" + f + " " +
+  std::string pipeline = "kiln-add-loss{function=" + f + " " +
                          options.lossOptions + "}";
   if (separate)
     pipeline += ",kiln-add-loss{function=" + training + " " +
                 options.lossOptions + "}";
   pipeline += ",kiln-train-step{function=" + (separate ? training : f) +
               "_loss learning-rate-argument=true " + options.optimizerOptions +
-              "})";
+              "}";
   PassManager pm(module.getContext());
   std::string errors;
   llvm::raw_string_ostream os(errors);

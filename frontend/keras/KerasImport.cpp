@@ -21,6 +21,7 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -951,14 +952,15 @@ LoadedKerasModel loadKerasModel(const std::string &path,
 bool importKerasFile(const std::string &path, const std::string &weightsPath,
                      mlir::MLIRContext &ctx,
                      mlir::OwningOpRef<mlir::ModuleOp> &module,
-                     KerasImportResult &result) {
+                     KerasImportResult &result, bool trainable) {
   try {
     LoadedKerasModel loaded = loadKerasModel(path, weightsPath);
     result.summary = loaded.model->summary();
     result.kerasVersion = loaded.kerasVersion;
     result.format = loaded.format;
     result.trainingJson = loaded.trainingJson;
-    module = loaded.model->buildModule(ctx);
+    module = trainable ? loaded.model->buildTrainableModule(ctx)
+                       : loaded.model->buildModule(ctx);
     return true;
   } catch (const std::exception &e) {
     result.error = e.what();
@@ -966,6 +968,112 @@ bool importKerasFile(const std::string &path, const std::string &weightsPath,
     result.error = "'" + path + "': unexpected error while reading the model";
   }
   return false;
+}
+
+namespace {
+
+using namespace keras::detail;
+
+/// "SparseCategoricalCrossentropy" -> "sparse_categorical_crossentropy".
+std::string snakeCase(const std::string &name) {
+  std::string s;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (i && name[i - 1] != '_')
+        s.push_back('_');
+      s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else {
+      s.push_back(c);
+    }
+  }
+  return s;
+}
+
+/// A Keras loss or metric: a name, or {"class_name", "config"}.
+std::string kerasName(const Json &v, bool *fromLogits) {
+  if (v.is_string())
+    return v.get<std::string>();
+  if (v.is_object()) {
+    // Keras 3 serializes a loss function as {"class_name": "function",
+    // "config": "sparse_categorical_crossentropy"}.
+    if (const Json *config = member(v, "config"); config && config->is_string())
+      return config->get<std::string>();
+    if (fromLogits)
+      if (const Json *config = member(v, "config"))
+        *fromLogits = boolMember(*config, "from_logits", false);
+    if (const Json *config = member(v, "config"))
+      if (const Json *n = member(*config, "name"); n && n->is_string() &&
+                                                   !member(v, "class_name"))
+        return n->get<std::string>();
+    return snakeCase(stringMember(v, "class_name", ""));
+  }
+  return "";
+}
+
+} // namespace
+
+bool parseKerasTrainingConfig(const std::string &text, KerasTrainingConfig &out,
+                              std::string &error) {
+  Json root;
+  if (!parseJson(text, root, error))
+    return false;
+  if (!root.is_object()) {
+    error = "the training configuration is not a JSON object";
+    return false;
+  }
+  // Keras 3 compile_config may wrap everything in {"config": {...}}.
+  if (const Json *inner = member(root, "config"); inner && inner->is_object() &&
+                                                  member(*inner, "loss"))
+    root = *inner;
+  if (const Json *loss = member(root, "loss")) {
+    const Json *l = loss;
+    if (l->is_array() && !l->empty())
+      l = &(*l)[0];
+    if (l->is_object() && member(*l, "class_name") == nullptr &&
+        l->size() == 1) // {"output_name": loss}
+      l = &l->begin().value();
+    out.loss = kerasName(*l, &out.fromLogits);
+  }
+  if (const Json *metrics = member(root, "metrics")) {
+    const Json *m = metrics;
+    if (m->is_array() && m->size() == 1 && (*m)[0].is_array())
+      m = &(*m)[0];
+    if (m->is_array())
+      for (const Json &v : *m)
+        if (std::string n = kerasName(v, nullptr); !n.empty())
+          out.metrics.push_back(n);
+  }
+  const Json *opt = member(root, "optimizer");
+  if (!opt)
+    opt = member(root, "optimizer_config");
+  if (opt && opt->is_string())
+    out.optimizer = opt->get<std::string>();
+  else if (opt && opt->is_object()) {
+    out.optimizer = stringMember(*opt, "class_name", "");
+    for (char &c : out.optimizer)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    static const std::pair<const char *, const char *> names[] = {
+        {"learning_rate", "learning-rate"}, {"lr", "learning-rate"},
+        {"momentum", "momentum"},           {"nesterov", "nesterov"},
+        {"beta_1", "beta1"},                {"beta_2", "beta2"},
+        {"epsilon", "epsilon"},             {"weight_decay", "weight-decay"},
+        {"clipnorm", "clipnorm"},           {"clipvalue", "clipvalue"},
+        {"rho", "rho"},                     {"centered", "centered"},
+        {"initial_accumulator_value", "initial-accumulator"}};
+    if (const Json *config = member(*opt, "config"); config && config->is_object())
+      for (auto [keras, kiln] : names)
+        if (const Json *v = member(*config, keras)) {
+          if (v->is_number()) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.17g", v->get<double>());
+            out.optimizerOptions.push_back({kiln, text});
+          }
+          else if (v->is_boolean())
+            out.optimizerOptions.push_back({kiln, v->get<bool>() ? "true" : "false"});
+        }
+  }
+  return true;
 }
 
 } // namespace kiln

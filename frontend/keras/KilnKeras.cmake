@@ -45,6 +45,12 @@ if(TARGET obj.KilnKerasExport)
   target_include_directories(obj.KilnKerasExport PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
 endif()
 add_dependencies(KilnKerasExport kiln_runtime)
+# Training loads the trainable library it compiles and calls the runtime's
+# C API through it.
+target_include_directories(KilnKerasExport PRIVATE ${PROJECT_SOURCE_DIR}/runtime/include)
+if(TARGET obj.KilnKerasExport)
+  target_include_directories(obj.KilnKerasExport PRIVATE ${PROJECT_SOURCE_DIR}/runtime/include)
+endif()
 
 # Keras model files to models (the file reader plus the layer library).
 kiln_add_library(KilnKerasImport PARTIAL_SOURCES_INTENDED

@@ -33,6 +33,11 @@ constexpr int64_t kResourceThreshold = 256;
 class Emitter : public CallContext {
 public:
   Emitter(OpBuilder &b, bool training) : b_(b), training_(training) {}
+  /// Weights come from these values (function arguments) instead of
+  /// constants.
+  void bindWeights(std::map<const Weight *, Value> values) {
+    cache_ = std::move(values);
+  }
 
   OpBuilder &builder() override { return b_; }
   Location loc() override {
@@ -111,6 +116,95 @@ std::vector<Value> emitGraph(CallContext &ctx, const Model &model,
 std::vector<Value> Model::call(CallContext &ctx,
                                const std::vector<Value> &inputs) {
   return emitGraph(ctx, *this, inputs);
+}
+
+namespace {
+
+/// Every weight of `layer` (recursing into nested models), once, in order.
+void collectWeights(Layer &layer, std::vector<std::pair<Layer *, Weight *>> &out) {
+  if (auto *model = dynamic_cast<Model *>(&layer)) {
+    for (const auto &l : model->layers())
+      if (l.get() != &layer)
+        collectWeights(*l, out);
+    return;
+  }
+  for (Weight &w : layer.weights())
+    if (llvm::none_of(out, [&](auto &p) { return p.second == &w; }))
+      out.push_back({&layer, &w});
+}
+
+/// The initial value of a weight as an attribute of its type.
+Attribute initialValue(OpBuilder &b, const Layer &layer, const Weight &w,
+                       RankedTensorType type) {
+  Type elt = type.getElementType();
+  if (elt.isF32()) {
+    std::vector<float> data(w.values.begin(), w.values.end());
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+        ArrayRef<float>(data));
+    return DenseResourceElementsAttr::get(type, layer.name() + "_" + w.name,
+                                          std::move(blob));
+  }
+  if (elt.isF64())
+    return DenseElementsAttr::get(type, ArrayRef<double>(w.values));
+  if (auto it = dyn_cast<IntegerType>(elt)) {
+    SmallVector<APInt> ints;
+    for (double v : w.values)
+      ints.push_back(APInt(it.getWidth(), static_cast<int64_t>(v), true));
+    return DenseElementsAttr::get(type, ints);
+  }
+  return {};
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> Model::buildTrainableModule(MLIRContext &ctx) const {
+  ctx.loadDialect<KilnDialect, func::FuncDialect>();
+  OwningOpRef<ModuleOp> inference = buildModule(ctx, false);
+  auto base = cast<func::FuncOp>(inference->getBody()->front());
+  std::vector<std::pair<Layer *, Weight *>> weights;
+  collectWeights(const_cast<Model &>(*this), weights);
+  OpBuilder b(&ctx);
+  Location loc = NameLoc::get(b.getStringAttr(name()));
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  for (bool training : {false, true}) {
+    b.setInsertionPointToEnd(module->getBody());
+    SmallVector<Type> argTypes(base.getArgumentTypes());
+    for (auto [layer, w] : weights)
+      argTypes.push_back(
+          RankedTensorType::get(w->shape, elementType(&ctx, w->dtype)));
+    std::string fnName = name() + (training ? "_training" : "");
+    auto fn = func::FuncOp::create(b, loc, fnName,
+                                   b.getFunctionType(argTypes, {}));
+    Block *entry = fn.addEntryBlock();
+    for (unsigned i = 0; i < base.getNumArguments(); ++i)
+      fn.setArgAttrs(i, base.getArgAttrDict(i));
+    std::map<const Weight *, Value> bound;
+    for (auto [k, lw] : llvm::enumerate(weights)) {
+      auto [layer, w] = lw;
+      unsigned i = base.getNumArguments() + k;
+      auto type = cast<RankedTensorType>(argTypes[i]);
+      fn.setArgAttr(i, "kiln.name",
+                    b.getStringAttr(layer->name() + "/" + w->name));
+      bool trainable = w->trainable && layer->trainable() && trainable_ &&
+                       isa<FloatType>(type.getElementType());
+      fn.setArgAttr(i, trainable ? "kiln.trainable" : "kiln.weight",
+                    b.getUnitAttr());
+      if (Attribute init = initialValue(b, *layer, *w, type))
+        fn.setArgAttr(i, "kiln.initial_value", init);
+      bound[w] = entry->getArgument(i);
+    }
+    b.setInsertionPointToStart(entry);
+    Emitter emitter(b, training);
+    emitter.bindWeights(std::move(bound));
+    std::vector<Value> args(entry->getArguments().begin(),
+                            entry->getArguments().begin() + base.getNumArguments());
+    std::vector<Value> results = emitGraph(emitter, *this, args);
+    func::ReturnOp::create(b, loc, ValueRange(results));
+    fn.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+    for (unsigned i = 0; i < base.getNumResults(); ++i)
+      fn.setResultAttrs(i, base.getResultAttrDict(i));
+  }
+  return module;
 }
 
 OwningOpRef<ModuleOp> Model::buildModule(MLIRContext &ctx, bool training) const {

@@ -4,7 +4,9 @@
 //
 // One binary, one subcommand per job:
 //   kiln compile MODEL -o DIR [--name NAME] [--emit=...]
-// Later issues add train, summary, import, run and bench.
+//   kiln train MODEL --data D [--epochs N ...]   (Train.cpp)
+//   kiln run libNAME.so --input x.npy ...
+//   kiln summary MODEL
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +14,7 @@
 #include "compiler/Registration/Registration.h"
 #include "compiler/Target/ModelSignature.h"
 #include "tools/kiln/Npy.h"
+#include "tools/kiln/Train.h"
 
 #include "kiln/keras/Import.h"
 
@@ -192,6 +195,11 @@ bool parseDescription(StringRef text, SmallVectorImpl<DescribedTensor> &ins,
   if (lines.empty() || lines[0] != "kiln-model 1")
     return false;
   for (StringRef line : ArrayRef(lines).drop_front()) {
+    // Training state, targets, metrics and entries are the library's
+    // business.
+    if (line.starts_with("state ") || line.starts_with("call ") ||
+        line.starts_with("target ") || line.starts_with("metric "))
+      continue;
     SmallVector<StringRef> f;
     line.split(f, ' ', -1, false);
     unsigned rank;
@@ -383,7 +391,9 @@ int main(int argc, char **argv) {
     return runRun();
   if (summaryCmd)
     return runSummary();
-  errs() << "kiln: expected a subcommand (compile, run, summary); see kiln "
-            "--help\n";
+  if (kiln_tool::trainCmd)
+    return kiln_tool::runTrain(findRuntimeArchive(argv[0]).c_str());
+  errs() << "kiln: expected a subcommand (compile, train, run, summary); see "
+            "kiln --help\n";
   return 1;
 }

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -210,6 +211,41 @@ private:
 Tensor Input(const Shape &shape, DType dtype = DType::Float32,
              const std::string &name = "");
 
+/// An optimizer for Model::compile, with Keras's names and defaults; more
+/// kiln-train-step options go in `options` ("momentum" -> "0.9", ...).
+struct Optimizer {
+  std::string name = "rmsprop";
+  double learningRate = 0.001;
+  std::vector<std::pair<std::string, std::string>> options;
+};
+Optimizer SGD(double learningRate = 0.01, double momentum = 0.0,
+              bool nesterov = false);
+Optimizer Adam(double learningRate = 0.001);
+Optimizer AdamW(double learningRate = 0.001, double weightDecay = 0.004);
+Optimizer RMSprop(double learningRate = 0.001, double rho = 0.9);
+Optimizer Adagrad(double learningRate = 0.001);
+
+/// Model::fit's options, Keras's names. Callbacks monitor "val_loss" when
+/// there is validation data, else "loss".
+struct FitOptions {
+  int epochs = 1;
+  int64_t batch_size = 32;
+  bool shuffle = true;
+  uint64_t seed = 0;
+  double validation_split = 0.0;
+  int verbose = 1;
+  int early_stopping_patience = 0; ///< 0: off (restores the best weights)
+  int reduce_lr_patience = 0;      ///< 0: off
+  std::string checkpoint_path;     ///< ModelCheckpoint; "" off
+  std::string csv_log_path;        ///< CSVLogger; "" off
+  bool terminate_on_nan = true;
+};
+
+/// Per-epoch logs: "loss", metrics, "val_..." -> one value per epoch.
+using History = std::map<std::string, std::vector<double>>;
+
+class TrainingSession;
+
 /// A model: a graph from inputs to outputs. Also a Layer, so models nest.
 class Model : public Layer {
 public:
@@ -239,6 +275,12 @@ public:
   mlir::OwningOpRef<mlir::ModuleOp> buildModule(mlir::MLIRContext &ctx,
                                                 bool training = false) const;
 
+  /// The kiln IR for a trainable library: `NAME(inputs, weights...)` in
+  /// inference mode and `NAME_training(...)` in training mode, every weight
+  /// an argument (`kiln.trainable`, or `kiln.weight` when frozen) named
+  /// "layer/weight" with its current values as `kiln.initial_value`.
+  mlir::OwningOpRef<mlir::ModuleOp> buildTrainableModule(mlir::MLIRContext &ctx) const;
+
   struct ExportOptions {
     bool externalWeights = false; ///< weights in NAME.safetensors
   };
@@ -250,6 +292,27 @@ public:
   void exportLibrary(const std::string &name, const std::string &dir) const {
     exportLibrary(name, dir, ExportOptions());
   }
+
+  /// Keras's compile: the loss and metrics by Keras name ("from_logits"
+  /// as a flag). Training compiles a trainable library on the first fit,
+  /// evaluate or predict, and keeps it (with the optimizer state) until
+  /// the next compile. Defined in KilnKerasExport.
+  void compile(const Optimizer &optimizer, const std::string &loss,
+               const std::vector<std::string> &metrics = {},
+               bool fromLogits = false);
+  /// Trains on `count` examples: `x` holds the single input's values
+  /// (count x per-example elements), `y` the targets (class ids for the
+  /// sparse losses). The trained weights are the layers' weights after.
+  /// Throws kiln::Error with the runtime's message on bad data.
+  History fit(const std::vector<float> &x, const std::vector<double> &y,
+              const FitOptions &options = FitOptions());
+  /// The loss and metrics over a dataset, by name.
+  std::map<std::string, double> evaluate(const std::vector<float> &x,
+                                         const std::vector<double> &y,
+                                         int64_t batchSize = 32);
+  /// The single output for the examples of `x`.
+  std::vector<float> predict(const std::vector<float> &x,
+                             int64_t batchSize = 32);
 
   // As a layer (nested models).
   std::vector<Shape>
@@ -269,6 +332,9 @@ protected:
 private:
   std::vector<Tensor> inputs_, outputs_;
   std::vector<std::shared_ptr<Node>> order_;
+  std::shared_ptr<TrainingSession> session_;
+  std::string lossOptions_, optimizerOptions_;
+  TrainingSession &session();
 };
 
 /// A handle on a layer that calls like a Keras layer: `Dense(10)(x)`.

@@ -11,6 +11,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kiln {
 
@@ -44,10 +46,29 @@ struct KerasImportResult {
 /// fills `module` with the kiln IR (model name `name`, or the model's own
 /// when empty) and `result` with the summary; on failure returns false with
 /// `result.error` set.
+/// With `trainable`, the module is Model::buildTrainableModule's.
 bool importKerasFile(const std::string &path, const std::string &weightsPath,
                      mlir::MLIRContext &ctx,
                      mlir::OwningOpRef<mlir::ModuleOp> &module,
-                     KerasImportResult &result);
+                     KerasImportResult &result, bool trainable = false);
+
+/// What a Keras file's compile_config (Keras 3) or training_config (Keras
+/// 2) says about training, as the names kiln-add-loss and kiln-train-step
+/// take.
+struct KerasTrainingConfig {
+  std::string loss;       ///< snake_case ("sparse_categorical_crossentropy")
+  bool fromLogits = false;
+  std::vector<std::string> metrics;
+  std::string optimizer;  ///< lower case ("adam", "sgd", "rmsprop", ...)
+  /// Optimizer options as kiln-train-step names ("learning-rate",
+  /// "momentum", "beta1", ...) with their values.
+  std::vector<std::pair<std::string, std::string>> optimizerOptions;
+};
+
+/// Parses the training JSON of KerasImportResult; false with `error` set
+/// when it is malformed. Unknown fields are ignored.
+bool parseKerasTrainingConfig(const std::string &json, KerasTrainingConfig &out,
+                              std::string &error);
 
 } // namespace kiln
 
