@@ -59,6 +59,13 @@ struct CompilerContext {
         }) {}
 };
 
+/// A double as an option value, exactly enough for the f32 it becomes.
+std::string formatDouble(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", v);
+  return text;
+}
+
 std::string runtimeArchive() {
   const char *env = std::getenv("KILN_RUNTIME_LIB");
   return env ? env : KILN_RUNTIME_ARCHIVE;
@@ -85,17 +92,17 @@ void Model::exportLibrary(const std::string &name, const std::string &dir,
 
 Optimizer SGD(double learningRate, double momentum, bool nesterov) {
   Optimizer o{"sgd", learningRate, {}};
-  o.options.push_back({"momentum", llvm::formatv("{0:g}", momentum).str()});
+  o.options.push_back({"momentum", formatDouble(momentum)});
   o.options.push_back({"nesterov", nesterov ? "true" : "false"});
   return o;
 }
 Optimizer Adam(double learningRate) { return {"adam", learningRate, {}}; }
 Optimizer AdamW(double learningRate, double weightDecay) {
   return {"adamw", learningRate,
-          {{"weight-decay", llvm::formatv("{0:g}", weightDecay).str()}}};
+          {{"weight-decay", formatDouble(weightDecay)}}};
 }
 Optimizer RMSprop(double learningRate, double rho) {
-  return {"rmsprop", learningRate, {{"rho", llvm::formatv("{0:g}", rho).str()}}};
+  return {"rmsprop", learningRate, {{"rho", formatDouble(rho)}}};
 }
 Optimizer Adagrad(double learningRate) { return {"adagrad", learningRate, {}}; }
 
@@ -290,7 +297,7 @@ void Model::compile(const Optimizer &optimizer, const std::string &loss,
       lossOptions_ += (i ? "," : "") + metrics[i];
   }
   optimizerOptions_ = "optimizer=" + optimizer.name + " learning-rate=" +
-                      llvm::formatv("{0:g}", optimizer.learningRate).str();
+                      formatDouble(optimizer.learningRate);
   for (const auto &[k, v] : optimizer.options)
     optimizerOptions_ += " " + k + "=" + v;
   session_.reset();

@@ -1066,7 +1066,7 @@ bool parseKerasTrainingConfig(const std::string &text, KerasTrainingConfig &out,
         if (const Json *v = member(*config, keras)) {
           if (v->is_number()) {
             char text[32];
-            std::snprintf(text, sizeof text, "%.17g", v->get<double>());
+            std::snprintf(text, sizeof text, "%.12g", v->get<double>());
             out.optimizerOptions.push_back({kiln, text});
           }
           else if (v->is_boolean())

@@ -125,6 +125,13 @@ cl::opt<std::string> libraryDir(
 cl::opt<std::string> name("name", cl::desc("Model name (default: the file's stem)"),
                           cl::sub(trainCmd));
 
+/// A double as an option value, exactly enough for the f32 it becomes.
+std::string formatDouble(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.12g", v);
+  return text;
+}
+
 int fail(const Twine &message) {
   errs() << "kiln train: " << message << "\n";
   return 1;
@@ -259,9 +266,10 @@ int runTrain(const char *runtimeArchive) {
   std::string optOptions = "optimizer=" + (opt.empty() ? std::string("rmsprop") : opt);
   if (optimizer.empty())
     for (auto &[k, v] : config.optimizerOptions)
-      optOptions += " " + k + "=" + v;
+      if (!(k == "learning-rate" && lr >= 0.0))
+        optOptions += " " + k + "=" + v;
   if (lr >= 0.0)
-    optOptions += " learning-rate=" + formatv("{0:g}", lr.getValue()).str();
+    optOptions += " learning-rate=" + formatDouble(lr.getValue());
   optOptions += " " + optimizerOptions;
   options.training.optimizerOptions = optOptions;
   SmallString<256> dir(libraryDir.getValue());

@@ -74,7 +74,8 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
       if (failed(m))
         return signalPassFailure();
       results.push_back(*m);
-      names.push_back(canonical);
+      // Named as written, as Keras logs them ("accuracy", "acc", "mae").
+      names.push_back(metric);
     }
     func::ReturnOp::create(b, ret.getLoc(), results);
     ret.erase();

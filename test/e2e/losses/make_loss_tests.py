@@ -68,21 +68,21 @@ METRIC_CASES = {
         "loss=sparse_categorical_crossentropy from-logits=true metrics=accuracy,sparse_top_k_categorical_accuracy",
         ["p -3 3", "y_true 0 7"],
         [SPARSE_LOSS,
-         "sparse_categorical_accuracy = np.mean(np.argmax(p, -1) == y_true)",
+         "accuracy = np.mean(np.argmax(p, -1) == y_true)",
          "t = np.take_along_axis(p, y_true[:, None], -1); sparse_top_k_categorical_accuracy = np.mean((p > t).sum(-1) < 5)"]),
     "metrics_categorical": (
         "loss=categorical_crossentropy metrics=acc,top_k_categorical_accuracy,mae,mse",
         ["p 0.05 1", "y_true 0 1"],
         [f"q = np.clip(p / p.sum(-1, keepdims=True), {EPS}, 1 - {EPS}); loss = np.mean(-np.sum(y_true * np.log(q), -1))",
-         "categorical_accuracy = np.mean(np.argmax(y_true, -1) == np.argmax(p, -1))",
+         "acc = np.mean(np.argmax(y_true, -1) == np.argmax(p, -1))",
          "t = np.take_along_axis(p, np.argmax(y_true, -1)[:, None], -1); top_k_categorical_accuracy = np.mean((p > t).sum(-1) < 5)",
-         "mean_absolute_error = np.mean(np.abs(y_true - p))",
-         "mean_squared_error = np.mean((y_true - p) ** 2)"]),
+         "mae = np.mean(np.abs(y_true - p))",
+         "mse = np.mean((y_true - p) ** 2)"]),
     "metrics_binary": (
         "loss=binary_crossentropy from-logits=true metrics=accuracy",
         ["p -3 3", "y_true 0 1"],
         ["loss = np.mean(np.mean(np.maximum(p, 0) - p * y_true + np.log1p(np.exp(-np.abs(p))), -1))",
-         "binary_accuracy = np.mean(y_true == (p > 0.5))"]),
+         "accuracy = np.mean(y_true == (p > 0.5))"]),
 }
 
 for name, (opts, ranges, refs) in METRIC_CASES.items():

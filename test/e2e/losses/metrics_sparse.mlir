@@ -3,7 +3,7 @@
 // piecewise constant, so the VJP check sees only the loss's gradient.
 // RUN: kiln-opt %s --kiln-add-loss="loss=sparse_categorical_crossentropy from-logits=true metrics=accuracy,sparse_top_k_categorical_accuracy" -o %t.mlir && kiln compile %t.mlir --entry f_loss -o %t --name l && %check %t/libl.so l %s && kiln-opt %t.mlir --kiln-autodiff=function=f_loss -o %t.vjp.mlir && kiln compile %t.vjp.mlir --entry f_loss_vjp -o %t --name g && %check-vjp %t/libl.so l %t/libg.so g %s
 // NUMPY: m = p.max(-1, keepdims=True); ls = p - m - np.log(np.exp(p - m).sum(-1, keepdims=True)); loss = np.mean(-np.take_along_axis(ls, y_true[:, None], -1))
-// NUMPY: sparse_categorical_accuracy = np.mean(np.argmax(p, -1) == y_true)
+// NUMPY: accuracy = np.mean(np.argmax(p, -1) == y_true)
 // NUMPY: t = np.take_along_axis(p, y_true[:, None], -1); sparse_top_k_categorical_accuracy = np.mean((p > t).sum(-1) < 5)
 // RANGE: p -3 3
 // RANGE: y_true 0 7
