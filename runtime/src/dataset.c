@@ -98,8 +98,7 @@ static const kiln_tensor_info_t *slotInfo(const kiln_dataset_t *d, int t) {
   return t < d->numInputs ? &d->inputs[t] : &d->targets[t - d->numInputs];
 }
 static void **slotData(kiln_dataset_t *d, int t) {
-  return t < d->numInputs ? &d->inputData[t]
-                          : &d->targetData[t - d->numInputs];
+  return t < d->numInputs ? &d->inputData[t] : &d->targetData[t - d->numInputs];
 }
 static size_t slotBytes(const kiln_dataset_t *d, int t) {
   const kiln_tensor_info_t *info = slotInfo(d, t);
@@ -134,8 +133,8 @@ static kiln_status_t checkInfo(const kiln_tensor_info_t *info,
     return fail(KILN_INVALID_ARGUMENT, "dataset: %s '%s' has unknown dtype %d",
                 kind, info->name, (int)info->dtype);
   if (info->rank < 0 || info->rank > KILN_MAX_RANK)
-    return fail(KILN_INVALID_ARGUMENT, "dataset: %s '%s' has rank %d",
-                kind, info->name, (int)info->rank);
+    return fail(KILN_INVALID_ARGUMENT, "dataset: %s '%s' has rank %d", kind,
+                info->name, (int)info->rank);
   int64_t elements = 1;
   for (int32_t i = 0; i < info->rank; ++i) {
     int64_t d = info->dims[i];
@@ -224,13 +223,11 @@ void kiln_dataset_destroy(kiln_dataset_t *dataset) {
   free(dataset);
 }
 
-kiln_status_t kiln_dataset_from_arrays(const kiln_tensor_info_t *inputs,
-                                       int32_t numInputs,
-                                       const kiln_tensor_info_t *targets,
-                                       int32_t numTargets, int64_t count,
-                                       const void *const *inputData,
-                                       const void *const *targetData,
-                                       kiln_dataset_t **out) {
+kiln_status_t
+kiln_dataset_from_arrays(const kiln_tensor_info_t *inputs, int32_t numInputs,
+                         const kiln_tensor_info_t *targets, int32_t numTargets,
+                         int64_t count, const void *const *inputData,
+                         const void *const *targetData, kiln_dataset_t **out) {
   if (!out)
     return fail(KILN_INVALID_ARGUMENT, "dataset: null output");
   *out = NULL;
@@ -277,9 +274,8 @@ kiln_status_t kiln_dataset_slice(const kiln_dataset_t *source, int64_t begin,
                 "%lld examples",
                 (long long)begin, (long long)end, (long long)source->count);
   kiln_dataset_t *d;
-  kiln_status_t status =
-      newDataset(source->inputs, source->numInputs, source->targets,
-                 source->numTargets, &d);
+  kiln_status_t status = newDataset(source->inputs, source->numInputs,
+                                    source->targets, source->numTargets, &d);
   if (status == KILN_OK && (status = allocateData(d, end - begin)) != KILN_OK)
     kiln_dataset_destroy(d);
   if (status != KILN_OK)
@@ -454,8 +450,7 @@ static kiln_status_t readFile(const char *path, unsigned char **data,
   long end = -1;
   if (fseek(f, 0, SEEK_END) == 0)
     end = ftell(f);
-  if (end < 0 || fseek(f, 0, SEEK_SET) != 0 ||
-      (unsigned long)end >= SIZE_MAX) {
+  if (end < 0 || fseek(f, 0, SEEK_SET) != 0 || (unsigned long)end >= SIZE_MAX) {
     fclose(f);
     return fail(KILN_IO_ERROR, "cannot determine the size of '%s'", path);
   }
@@ -558,15 +553,23 @@ static kiln_status_t parseCsv(kiln_dataset_t *d, const char *path,
     text += 3; /* a UTF-8 byte order mark */
     size -= 3;
   }
-  int64_t maxRows = 1, columns = 0, elementsOf[NUM_SLOTS];
-  for (size_t i = 0; i < size; ++i)
-    maxRows += text[i] == '\n';
+  /* Rows are at most the lines with content (blank lines take no room). */
+  int64_t maxRows = 0, columns = 0, elementsOf[NUM_SLOTS];
+  int content = 0;
+  for (size_t i = 0; i < size; ++i) {
+    if (text[i] == '\n') {
+      maxRows += content;
+      content = 0;
+    } else if (!isBlank(text[i]) && text[i] != '\r') {
+      content = 1;
+    }
+  }
+  maxRows += content;
   for (int t = 0; t < numSlots(d); ++t)
     columns += elementsOf[t] = kiln_elements_per_example(slotInfo(d, t));
   if (columns == 0)
     return fail(KILN_INVALID_ARGUMENT,
-                "'%s': the model's tensors have no elements per example",
-                path);
+                "'%s': the model's tensors have no elements per example", path);
   kiln_status_t status = allocateData(d, maxRows);
   if (status != KILN_OK)
     return status;
@@ -599,8 +602,11 @@ static kiln_status_t parseCsv(kiln_dataset_t *d, const char *path,
       for (p = begin; !header;) {
         const char *comma = memchr(p, ',', (size_t)(end - p));
         const char *fieldEnd = comma ? comma : end;
+        const char *q = p;
+        while (q < fieldEnd && (isBlank(*q) || *q == '"'))
+          ++q;
         num_t v;
-        header = !parseField(p, (size_t)(fieldEnd - p), dp, &v);
+        header = q < fieldEnd && !parseField(p, (size_t)(fieldEnd - p), dp, &v);
         if (!comma)
           break;
         p = comma + 1;
@@ -627,6 +633,13 @@ static kiln_status_t parseCsv(kiln_dataset_t *d, const char *path,
       const char *fieldEnd = comma ? comma : end;
       num_t v;
       if (!parseField(p, (size_t)(fieldEnd - p), dp, &v)) {
+        const char *q = p;
+        while (q < fieldEnd && (isBlank(*q) || *q == '"'))
+          ++q;
+        if (q == fieldEnd)
+          return fail(KILN_INVALID_ARGUMENT,
+                      "'%s' line %lld, column %lld: empty value", path,
+                      (long long)line, (long long)column + 1);
         int n = (int)(fieldEnd - p);
         return fail(KILN_INVALID_ARGUMENT,
                     "'%s' line %lld, column %lld: '%.*s'%s is not a number",
@@ -642,8 +655,7 @@ static kiln_status_t parseCsv(kiln_dataset_t *d, const char *path,
         return fail(KILN_INVALID_ARGUMENT,
                     "'%s' line %lld, column %lld: %s %s (%s is %s)", path,
                     (long long)line, (long long)column + 1, value, why,
-                    slotName(d, t, name, sizeof name),
-                    dtypeNames[info->dtype]);
+                    slotName(d, t, name, sizeof name), dtypeNames[info->dtype]);
       }
       ++k;
       if (!comma)
@@ -732,8 +744,7 @@ static int keyIs(const char *s, size_t n, const char *key) {
 /* Parses the header dictionary, a Python literal such as
  * {'descr': '<f4', 'fortran_order': False, 'shape': (100, 8), }. */
 static kiln_status_t parseNpyHeader(const char *label, const char *p,
-                                    const char *end, npy_t *a,
-                                    int *fortran) {
+                                    const char *end, npy_t *a, int *fortran) {
   int seen = 0;
   skipSpace(&p, end);
   if (p >= end || *p++ != '{')
@@ -771,8 +782,8 @@ static kiln_status_t parseNpyHeader(const char *label, const char *p,
       else if (matchWord(&p, end, "False"))
         *fortran = 0;
       else
-        return fail(KILN_IO_ERROR, "%s: malformed fortran_order in the .npy "
-                    "header", label);
+        return fail(KILN_IO_ERROR,
+                    "%s: malformed fortran_order in the .npy header", label);
       seen |= 2;
     } else if (keyIs(key, keyLen, "shape")) {
       if (p >= end || *p++ != '(')
@@ -791,8 +802,8 @@ static kiln_status_t parseNpyHeader(const char *label, const char *p,
         int64_t dim = 0;
         while (p < end && *p >= '0' && *p <= '9') {
           if (dim > (INT64_MAX - 9) / 10)
-            return fail(KILN_IO_ERROR, "%s: a dimension of the shape is too "
-                        "large", label);
+            return fail(KILN_IO_ERROR,
+                        "%s: a dimension of the shape is too large", label);
           dim = dim * 10 + (*p++ - '0');
         }
         if (p < end && *p == 'L') /* Python 2 long integers */
@@ -810,8 +821,8 @@ static kiln_status_t parseNpyHeader(const char *label, const char *p,
       }
       seen |= 4;
     } else {
-      return fail(KILN_IO_ERROR, "%s: unexpected key '%.*s' in the .npy "
-                  "header", label, (int)(keyLen > 40 ? 40 : keyLen), key);
+      return fail(KILN_IO_ERROR, "%s: unexpected key '%.*s' in the .npy header",
+                  label, (int)(keyLen > 40 ? 40 : keyLen), key);
     }
     skipSpace(&p, end);
     if (p < end && *p == ',')
@@ -821,7 +832,7 @@ static kiln_status_t parseNpyHeader(const char *label, const char *p,
   }
   if (seen != 7)
     return fail(KILN_IO_ERROR, "%s: the .npy header lacks %s", label,
-                !(seen & 1) ? "'descr'"
+                !(seen & 1)   ? "'descr'"
                 : !(seen & 2) ? "'fortran_order'"
                               : "'shape'");
   return KILN_OK;
@@ -862,8 +873,10 @@ static kiln_status_t parseDescr(const char *label, npy_t *a) {
 static kiln_status_t parseNpy(const char *label, const unsigned char *buf,
                               size_t size, npy_t *a) {
   memset(a, 0, sizeof *a);
-  if (size < 10 || memcmp(buf, "\x93NUMPY", 6) != 0)
+  if (size < 6 || memcmp(buf, "\x93NUMPY", 6) != 0)
     return fail(KILN_IO_ERROR, "%s is not a .npy file (bad magic)", label);
+  if (size < 10)
+    return fail(KILN_IO_ERROR, "%s: truncated .npy header", label);
   unsigned major = buf[6];
   size_t headerLen, offset;
   if (major == 1) {
@@ -913,8 +926,7 @@ static kiln_status_t parseNpy(const char *label, const unsigned char *buf,
   for (int32_t i = 0; i < a->rank && elements == UINT64_MAX; ++i)
     if (a->shape[i] == 0)
       elements = 0;
-  if (elements == UINT64_MAX ||
-      elements * (uint64_t)a->itemSize != available) {
+  if (elements == UINT64_MAX || elements * (uint64_t)a->itemSize != available) {
     char shape[256];
     formatDims(shape, sizeof shape, "", a->shape, a->rank);
     if (elements == UINT64_MAX)
@@ -964,8 +976,8 @@ static kiln_status_t matchShape(const kiln_dataset_t *d, int t,
     snprintf(expected, sizeof expected, "%s (or [count, %lld])", full,
              (long long)elements);
   }
-  return fail(KILN_INVALID_ARGUMENT, "%s: shape %s, expected %s for %s",
-              label, actual, expected, slotName(d, t, name, sizeof name));
+  return fail(KILN_INVALID_ARGUMENT, "%s: shape %s, expected %s for %s", label,
+              actual, expected, slotName(d, t, name, sizeof name));
 }
 
 static num_t loadNumber(const unsigned char *p, char kind, int size) {
@@ -1016,8 +1028,8 @@ static kiln_status_t convertArray(kiln_dataset_t *d, int t, const char *label,
     return KILN_OK;
   }
   for (size_t i = 0; i < a->elements; ++i) {
-    num_t v = loadNumber(a->data + i * (size_t)a->itemSize, a->kind,
-                         a->itemSize);
+    num_t v =
+        loadNumber(a->data + i * (size_t)a->itemSize, a->kind, a->itemSize);
     const char *why = storeNumber(v, info->dtype, dst, i);
     if (!why)
       continue;
@@ -1031,8 +1043,8 @@ static kiln_status_t convertArray(kiln_dataset_t *d, int t, const char *label,
     }
     formatDims(index, sizeof index, "", at, a->rank);
     formatNumber(value, sizeof value, v);
-    return fail(KILN_INVALID_ARGUMENT, "%s element %s: %s %s (%s is %s)",
-                label, index, value, why, slotName(d, t, name, sizeof name),
+    return fail(KILN_INVALID_ARGUMENT, "%s element %s: %s %s (%s is %s)", label,
+                index, value, why, slotName(d, t, name, sizeof name),
                 dtypeNames[info->dtype]);
   }
   return KILN_OK;
@@ -1049,9 +1061,8 @@ static kiln_status_t loadArrays(kiln_dataset_t *d, const npy_t *arrays,
     if (status != KILN_OK)
       return status;
     if (count >= 0 && n != count)
-      return fail(KILN_INVALID_ARGUMENT,
-                  "%s has %lld examples but %s has %lld", labels[t],
-                  (long long)n, labels[0], (long long)count);
+      return fail(KILN_INVALID_ARGUMENT, "%s has %lld examples but %s has %lld",
+                  labels[t], (long long)n, labels[0], (long long)count);
     count = n;
   }
   if (count == 0)
@@ -1090,8 +1101,8 @@ static kiln_status_t readNpyPair(kiln_dataset_t *d, const char *path,
                 path, (int)d->numTargets);
   if (d->numTargets == 1 && !targetPath)
     return fail(KILN_INVALID_ARGUMENT,
-                "'%s': the model has target '%s'; give its .npy file too",
-                path, d->targets[0].name);
+                "'%s': the model has target '%s'; give its .npy file too", path,
+                d->targets[0].name);
   if (d->numTargets == 0 && targetPath)
     return fail(KILN_INVALID_ARGUMENT,
                 "the model has no targets, but target file '%s' was given",
@@ -1146,15 +1157,15 @@ static kiln_status_t readZipDirectory(const char *path,
   if (size >= 22) {
     size_t lowest = size - 22 > 65535 ? size - 22 - 65535 : 0;
     for (size_t i = size - 22 + 1; i-- > lowest;)
-      if (le32(buf + i) == 0x06054b50 &&
-          le16(buf + i + 20) <= size - 22 - i) {
+      if (le32(buf + i) == 0x06054b50 && le16(buf + i + 20) <= size - 22 - i) {
         eocd = i;
         break;
       }
   }
   if (eocd == SIZE_MAX)
     return fail(KILN_IO_ERROR,
-                "'%s' is not a .npz file (no ZIP end of central directory)",
+                "'%s' is not a .npz file, or is truncated (no ZIP end of "
+                "central directory)",
                 path);
   const unsigned char *e = buf + eocd;
   uint16_t disk = le16(e + 4), cdDisk = le16(e + 6);
@@ -1178,16 +1189,14 @@ static kiln_status_t readZipDirectory(const char *path,
     if (end - pos < 46 || le32(h) != 0x02014b50) {
       free(list);
       return fail(KILN_IO_ERROR,
-                  "'%s': malformed ZIP central directory (entry %zu)", path,
-                  k);
+                  "'%s': malformed ZIP central directory (entry %zu)", path, k);
     }
     size_t nameLen = le16(h + 28), extraLen = le16(h + 30),
            commentLen = le16(h + 32);
     if (nameLen + extraLen + commentLen > end - pos - 46) {
       free(list);
       return fail(KILN_IO_ERROR,
-                  "'%s': malformed ZIP central directory (entry %zu)", path,
-                  k);
+                  "'%s': malformed ZIP central directory (entry %zu)", path, k);
     }
     zip_entry_t *z = &list[k];
     z->flags = le16(h + 8);
@@ -1224,9 +1233,10 @@ static kiln_status_t zipEntryData(const char *label, const unsigned char *buf,
                 label, (unsigned)z->method);
   /* The local header's sizes may be ZIP64 placeholders (numpy forces
    * them); only its name and extra lengths are needed. */
-  const unsigned char *h = buf + z->offset;
-  if (z->offset > size || size - z->offset < 30 || le32(h) != 0x04034b50)
+  if (z->offset > size || size - z->offset < 30 ||
+      le32(buf + z->offset) != 0x04034b50)
     return fail(KILN_IO_ERROR, "%s: malformed ZIP local header", label);
+  const unsigned char *h = buf + z->offset;
   uint64_t start = (uint64_t)z->offset + 30 + le16(h + 26) + le16(h + 28);
   if (start > size || z->compressedSize > size - start)
     return fail(KILN_IO_ERROR, "%s: the compressed data lies outside the file",
@@ -1251,8 +1261,8 @@ static kiln_status_t zipEntryData(const char *label, const unsigned char *buf,
     *owned = out;
     if (outSize != z->size)
       return fail(KILN_IO_ERROR,
-                  "%s: inflated to %zu bytes, the ZIP directory says %u",
-                  label, outSize, z->size);
+                  "%s: inflated to %zu bytes, the ZIP directory says %u", label,
+                  outSize, z->size);
     *data = out;
     *n = outSize;
   }
@@ -1284,9 +1294,9 @@ static void listArrays(const zip_entry_t *entries, size_t n, char *buf,
     size_t len = entries[i].nameLen;
     if (len >= 4 && memcmp(entries[i].name + len - 4, ".npy", 4) == 0)
       len -= 4;
-    used += (size_t)snprintf(buf + used, size - used, "%s%.*s",
-                             used ? ", " : "", (int)(len > 64 ? 64 : len),
-                             entries[i].name);
+    used +=
+        (size_t)snprintf(buf + used, size - used, "%s%.*s", used ? ", " : "",
+                         (int)(len > 64 ? 64 : len), entries[i].name);
   }
   if (!n)
     snprintf(buf, size, "none");
@@ -1308,8 +1318,7 @@ static kiln_status_t readNpz(kiln_dataset_t *d, const char *path) {
     /* By the tensor's name, else x / y for a single input / target, else
      * arr_<slot> as numpy.savez names positional arrays. */
     int isInput = t < d->numInputs;
-    const zip_entry_t *z =
-        findEntry(entries, numEntries, slotInfo(d, t)->name);
+    const zip_entry_t *z = findEntry(entries, numEntries, slotInfo(d, t)->name);
     if (!z && (isInput ? d->numInputs : d->numTargets) == 1)
       z = findEntry(entries, numEntries, isInput ? "x" : "y");
     if (!z) {
@@ -1328,8 +1337,7 @@ static kiln_status_t readNpz(kiln_dataset_t *d, const char *path) {
              (int)(z->nameLen - 4), z->name);
     const unsigned char *data = NULL;
     size_t n = 0;
-    status = zipEntryData(r->labels[t], file, size, z, &data, &n,
-                          &r->owned[t]);
+    status = zipEntryData(r->labels[t], file, size, z, &data, &n, &r->owned[t]);
     if (status == KILN_OK)
       status = parseNpy(r->labels[t], data, n, &r->arrays[t]);
   }

@@ -128,8 +128,8 @@ enum { CODE_LENGTHS, LITERALS, DISTANCES };
  * As zlib does, an incomplete code is allowed only for a single code of
  * length 1 in the literal and distance codes, and a distance code may be
  * empty (the block then holds only literals). */
-static int buildHuffman(huffman_t *h, const unsigned char *lengths,
-                        unsigned n, int kind) {
+static int buildHuffman(huffman_t *h, const unsigned char *lengths, unsigned n,
+                        int kind) {
   memset(h->counts, 0, sizeof h->counts);
   memset(h->fast, 0, sizeof h->fast);
   for (unsigned i = 0; i < n; ++i)
@@ -221,11 +221,11 @@ static const uint8_t lengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1,
                                         1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
                                         4, 4, 4, 4, 5, 5, 5, 5, 0};
 static const uint16_t distBase[30] = {
-    1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
-    33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
+    1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
+    33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
     1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-static const uint8_t distExtra[30] = {0, 0, 0, 0, 1, 1, 2,  2,  3,  3,
-                                      4, 4, 5, 5, 6, 6, 7,  7,  8,  8,
+static const uint8_t distExtra[30] = {0, 0, 0,  0,  1,  1,  2,  2,  3,  3,
+                                      4, 4, 5,  5,  6,  6,  7,  7,  8,  8,
                                       9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 
 static kiln_status_t storedBlock(inflate_state *s) {
