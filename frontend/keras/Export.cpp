@@ -120,6 +120,7 @@ public:
     dir_ = std::string(dir);
     CompileOptions o;
     o.name = "model";
+    o.entry = model.name();
     o.outputDir = dir_;
     o.runtimeArchive = runtimeArchive();
     o.training.enabled = true;
