@@ -31,5 +31,5 @@ cmake -S "$root/examples/digits" -B "$out/digits-app" -G Ninja \
   -DKILN_MODEL_DIR="$out" >/dev/null
 ninja -C "$out/digits-app" >/dev/null
 
-echo "== run it on the 360 held-out digits"
+echo "== run it on the held-out digits"
 "$out/digits-app/recognize" "$out/digits-test.csv"
