@@ -40,16 +40,9 @@ std::string resultName(func::FuncOp fn, unsigned i, const std::string &fallback)
   return fallback;
 }
 
-/// A C-identifier form of a state name for the API ("dense/kernel" stays
-/// the name in files; the identifier only names inputs and targets).
-std::string identifier(StringRef name) {
-  std::string s;
-  for (char c : name)
-    s.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
-  if (s.empty() || llvm::isDigit(s.front()))
-    s.insert(s.begin(), 't');
-  return s;
-}
+/// Inputs, targets and metrics are named by C identifiers in the API
+/// (state keeps names such as "dense/kernel", which files use).
+std::string identifier(StringRef name) { return toCIdentifier(name, 't'); }
 
 } // namespace
 

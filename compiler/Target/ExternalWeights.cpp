@@ -36,14 +36,6 @@ std::string locationName(Location loc) {
   return "";
 }
 
-std::string sanitize(StringRef name) {
-  std::string s;
-  for (char c : name)
-    s.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
-  if (s.empty() || llvm::isDigit(s.front()))
-    s.insert(s.begin(), 'w');
-  return s;
-}
 
 } // namespace
 
@@ -73,7 +65,7 @@ FailureOr<std::vector<ExternalWeight>> externalizeWeights(func::FuncOp fn,
     if (!bytes)
       continue;
     ExternalWeight w;
-    std::string base = sanitize(locationName(op.getLoc()));
+    std::string base = toCIdentifier(locationName(op.getLoc()), 'w');
     if (base == "w")
       base = "weight";
     std::string name = base;

@@ -21,6 +21,15 @@ bool isCIdentifier(llvm::StringRef name) {
   return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
 }
 
+std::string toCIdentifier(llvm::StringRef name, char prefix) {
+  std::string s;
+  for (char c : name)
+    s.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
+  if (s.empty() || llvm::isDigit(s.front()))
+    s.insert(s.begin(), prefix);
+  return s;
+}
+
 /// The runtime and C names of an element type, or false if unsupported.
 static bool describeElement(Type t, std::string &dtype, std::string &cType) {
   if (t.isF32()) { dtype = "f32"; cType = "float"; }

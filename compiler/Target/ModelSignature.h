@@ -79,6 +79,10 @@ mlir::LogicalResult describeTensor(mlir::func::FuncOp fn, mlir::Type type,
 /// Whether `name` is a valid C identifier.
 bool isCIdentifier(llvm::StringRef name);
 
+/// `name` made a C identifier: other characters become '_', and `prefix`
+/// goes in front of an empty name or a leading digit.
+std::string toCIdentifier(llvm::StringRef name, char prefix);
+
 } // namespace kiln
 
 #endif // KILN_COMPILER_TARGET_MODELSIGNATURE_H
