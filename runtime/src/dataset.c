@@ -12,6 +12,7 @@
  *===---------------------------------------------------------------------===*/
 
 #include "dataset.h"
+#include "model.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -439,37 +440,10 @@ static const char *storeNumber(num_t v, kiln_dtype_t dt, void *dst,
  * Files
  *===---------------------------------------------------------------------===*/
 
-/* Reads a whole file, with one zero byte after its end. */
+/* Reads a whole file, with one zero byte after its end (support.c). */
 static kiln_status_t readFile(const char *path, unsigned char **data,
                               size_t *size) {
-  *data = NULL;
-  *size = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return fail(KILN_IO_ERROR, "cannot open dataset '%s'", path);
-  long end = -1;
-  if (fseek(f, 0, SEEK_END) == 0)
-    end = ftell(f);
-  if (end < 0 || fseek(f, 0, SEEK_SET) != 0 || (unsigned long)end >= SIZE_MAX) {
-    fclose(f);
-    return fail(KILN_IO_ERROR, "cannot determine the size of '%s'", path);
-  }
-  unsigned char *buf = malloc((size_t)end + 1);
-  if (!buf) {
-    fclose(f);
-    return fail(KILN_OUT_OF_MEMORY, "out of memory reading '%s' (%ld bytes)",
-                path, end);
-  }
-  size_t got = fread(buf, 1, (size_t)end, f);
-  fclose(f);
-  if (got != (size_t)end) {
-    free(buf);
-    return fail(KILN_IO_ERROR, "cannot read '%s'", path);
-  }
-  buf[got] = 0;
-  *data = buf;
-  *size = got;
-  return KILN_OK;
+  return kiln_read_file(path, "dataset", data, size);
 }
 
 /*===---------------------------------------------------------------------===*

@@ -82,6 +82,11 @@ KILN_HIDDEN void kiln_fill_descriptor(int64_t *d, const kiln_tensor_info_t *info
 KILN_HIDDEN void kiln_copy_out(const int64_t *d, const kiln_tensor_info_t *info,
                                void *dst, size_t elementSize);
 
+/* Reads a whole file into a malloc'd buffer with one zero byte after its
+ * end; `what` names the file's kind in messages ("weights", "dataset"). */
+KILN_HIDDEN kiln_status_t kiln_read_file(const char *path, const char *what,
+                                         unsigned char **data, size_t *size);
+
 /* The bytes of one element, times the elements of `info` for `batch`. */
 KILN_HIDDEN size_t kiln_tensor_bytes(const kiln_tensor_info_t *info,
                                      int64_t batch);

@@ -12,6 +12,7 @@
 #include "safetensors.h"
 
 #include "json.h"
+#include "model.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,7 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-kiln_status_t kiln_runtime_fail(kiln_status_t status, const char *fmt, ...);
 
 static const char *const stDtypes[] = {"F32", "F64", "F16", "BF16", "BOOL",
                                        "I8",  "I16", "I32", "I64"};
@@ -29,27 +29,6 @@ static void freeAll(kiln_loaded_tensor_t *out, size_t n) {
     free(out[i].data);
     out[i].data = NULL;
   }
-}
-
-/* Reads the whole file into a malloc'd buffer. */
-static kiln_status_t readFile(const char *path, char **bytes, size_t *size) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return kiln_runtime_fail(KILN_IO_ERROR, "cannot open weights '%s'", path);
-  long fileSize = -1;
-  if (fseek(f, 0, SEEK_END) == 0)
-    fileSize = ftell(f);
-  rewind(f);
-  char *buffer = fileSize >= 0 ? malloc((size_t)fileSize + 1) : NULL;
-  if (!buffer || fread(buffer, 1, (size_t)fileSize, f) != (size_t)fileSize) {
-    free(buffer);
-    fclose(f);
-    return kiln_runtime_fail(KILN_IO_ERROR, "cannot read '%s'", path);
-  }
-  fclose(f);
-  *bytes = buffer;
-  *size = (size_t)fileSize;
-  return KILN_OK;
 }
 
 kiln_status_t kiln_safetensors_read(const char *path,
@@ -64,12 +43,13 @@ kiln_status_t kiln_safetensors_read_optional(const char *path,
                                              const unsigned char *optional,
                                              kiln_loaded_tensor_t *out) {
   memset(out, 0, n * sizeof *out);
-  char *bytes;
+  unsigned char *bytes;
   size_t size;
-  kiln_status_t status = readFile(path, &bytes, &size);
+  kiln_status_t status = kiln_read_file(path, "weights", &bytes, &size);
   if (status != KILN_OK)
     return status;
-  status = kiln_safetensors_parse(path, bytes, size, wanted, n, optional, out);
+  status = kiln_safetensors_parse(path, (const char *)bytes, size, wanted, n,
+                                  optional, out);
   free(bytes);
   return status;
 }

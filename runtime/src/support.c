@@ -5,11 +5,15 @@
  * MLIR lowers a `memref.copy` between non-contiguous buffers to a call of
  * `memrefCopy` (upstream it lives in libmlir_c_runner_utils, which generated
  * libraries must not depend on). This is Kiln's own implementation: a
- * strided, row-major element copy.
+ * strided, row-major element copy. Also the runtime's one file reader.
  *
  *===---------------------------------------------------------------------===*/
 
+#include "model.h"
+
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* An unranked memref: the rank and a pointer to the ranked descriptor
@@ -57,4 +61,37 @@ memrefCopy(int64_t elementSize, kiln_unranked_memref_t *src,
       index[i] = 0;
     }
   }
+}
+
+kiln_status_t kiln_read_file(const char *path, const char *what,
+                             unsigned char **data, size_t *size) {
+  *data = NULL;
+  *size = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return kiln_runtime_fail(KILN_IO_ERROR, "cannot open %s '%s'", what, path);
+  long end = -1;
+  if (fseek(f, 0, SEEK_END) == 0)
+    end = ftell(f);
+  if (end < 0 || fseek(f, 0, SEEK_SET) != 0 || (unsigned long)end >= SIZE_MAX) {
+    fclose(f);
+    return kiln_runtime_fail(KILN_IO_ERROR, "cannot determine the size of '%s'",
+                             path);
+  }
+  unsigned char *buf = malloc((size_t)end + 1);
+  if (!buf) {
+    fclose(f);
+    return kiln_runtime_fail(KILN_OUT_OF_MEMORY,
+                             "out of memory reading '%s' (%ld bytes)", path, end);
+  }
+  size_t got = fread(buf, 1, (size_t)end, f);
+  fclose(f);
+  if (got != (size_t)end) {
+    free(buf);
+    return kiln_runtime_fail(KILN_IO_ERROR, "cannot read '%s'", path);
+  }
+  buf[got] = 0;
+  *data = buf;
+  *size = got;
+  return KILN_OK;
 }

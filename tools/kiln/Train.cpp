@@ -214,6 +214,9 @@ int runTrain(const char *runtimeArchive) {
   mlir::DialectRegistry registry;
   kiln::registerAllDialects(registry);
   mlir::MLIRContext ctx(registry);
+  // Errors of the training passes are located at the module: printing the
+  // whole module under each would bury the message.
+  ctx.printOpOnDiagnostic(false);
   SourceMgr sourceMgr;
   mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &ctx);
   std::string modelName = name.empty()
