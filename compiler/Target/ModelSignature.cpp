@@ -147,4 +147,50 @@ std::string ModelSignature::description() const {
   return s;
 }
 
+std::optional<ModelSignature> parseDescription(llvm::StringRef text) {
+  SmallVector<StringRef> lines;
+  text.split(lines, '\n', -1, false);
+  if (lines.empty() || lines[0] != "kiln-model 1")
+    return std::nullopt;
+  ModelSignature sig;
+  for (StringRef line : ArrayRef(lines).drop_front()) {
+    SmallVector<StringRef> f;
+    line.split(f, ' ', -1, false);
+    if (f[0] == "call")
+      continue; // the entries are the runtime's business
+    unsigned rank;
+    if (f.size() < 4 || f[3].getAsInteger(10, rank) || f.size() < 4 + rank)
+      return std::nullopt;
+    TensorSignature t{f[1].str(), f[2].str(), "", {}};
+    for (unsigned i = 0; i < rank; ++i) {
+      int64_t d;
+      if (f[4 + i].getAsInteger(10, d))
+        return std::nullopt;
+      t.dims.push_back(d);
+    }
+    size_t extra = f.size() - 4 - rank;
+    if (f[0] == "state") {
+      StateSignature st;
+      st.tensor = std::move(t);
+      if (extra != 3 || f[5 + rank].getAsDouble(st.fill))
+        return std::nullopt;
+      st.role = f[4 + rank].str();
+      sig.state.push_back(std::move(st));
+      continue;
+    }
+    if (extra != 0)
+      return std::nullopt;
+    auto *list = f[0] == "in"       ? &sig.inputs
+                 : f[0] == "out"    ? &sig.outputs
+                 : f[0] == "param"  ? &sig.params
+                 : f[0] == "target" ? &sig.targets
+                 : f[0] == "metric" ? &sig.metrics
+                                    : nullptr;
+    if (!list)
+      return std::nullopt;
+    list->push_back(std::move(t));
+  }
+  return sig;
+}
+
 } // namespace kiln

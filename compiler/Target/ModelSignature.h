@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/SmallVector.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,12 @@ struct ModelSignature {
   /// The description string the runtime parses (see runtime/src/model.c).
   std::string description() const;
 };
+
+/// Parses a description string (as a generated library's NAME_description
+/// returns) back into the tensors it lists: inputs, outputs, params,
+/// targets, metrics and state (with role and fill; not initial bytes nor
+/// entries). std::nullopt when it is malformed.
+std::optional<ModelSignature> parseDescription(llvm::StringRef text);
 
 /// Reads the signature of `entry`. Fails with a diagnostic at the function
 /// when a type cannot cross the C API (unranked, unsupported element type,

@@ -13,6 +13,7 @@
 
 #include "compiler/Driver/Driver.h"
 #include "compiler/Registration/Registration.h"
+#include "compiler/Target/ModelSignature.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -140,16 +141,15 @@ public:
     if (create(&instance_) != 0)
       fail(lastError());
     // Weight names, as buildTrainableModule writes them, to their state.
-    auto describe = fn<const char *(*)()>("description");
-    llvm::SmallVector<llvm::StringRef> lines;
-    llvm::StringRef(describe()).split(lines, '\n', -1, false);
-    int32_t index = 0;
-    for (llvm::StringRef line : lines) {
-      if (line.starts_with("metric "))
-        metrics_.push_back(line.split(' ').second.split(' ').first.str());
-      if (line.starts_with("state "))
-        state_[line.split(' ').second.split(' ').first.str()] = index++;
-    }
+    std::optional<ModelSignature> described =
+        parseDescription(fn<const char *(*)()>("description")());
+    if (!described)
+      fail("the trainable library has a malformed description");
+    signature_ = std::move(*described);
+    for (const TensorSignature &t : signature_.metrics)
+      metrics_.push_back(t.name);
+    for (auto [i, st] : llvm::enumerate(signature_.state))
+      state_[st.tensor.name] = static_cast<int32_t>(i);
   }
   ~TrainingSession() {
     if (instance_)
@@ -185,32 +185,20 @@ public:
   /// dtypes).
   kiln_dataset_t *dataset(const std::vector<float> &x,
                           const std::vector<double> &y) {
-    const char *desc = fn<const char *(*)()>("description")();
-    int64_t perIn = 1, perTarget = 1;
-    std::string targetType = "f32";
-    llvm::SmallVector<llvm::StringRef> lines;
-    llvm::StringRef(desc).split(lines, '\n', -1, false);
-    int inputs = 0;
-    for (llvm::StringRef line : lines) {
-      llvm::SmallVector<llvm::StringRef> f;
-      line.split(f, ' ', -1, false);
-      bool isIn = f[0] == "in", isTarget = f[0] == "target";
-      if (!isIn && !isTarget)
-        continue;
-      inputs += isIn;
+    auto perExample = [](const TensorSignature &t) {
       int64_t n = 1;
-      for (size_t i = 5; i < f.size(); ++i) {
-        int64_t d = 0;
-        f[i].getAsInteger(10, d);
-        n *= d;
-      }
-      (isIn ? perIn : perTarget) = n;
-      if (isTarget)
-        targetType = f[2].str();
-    }
-    if (inputs != 1)
-      fail("fit: models with " + std::to_string(inputs) +
-           " inputs take data through the C API (NAME_dataset_from_arrays)");
+      for (int64_t d : t.dims)
+        n *= d < 0 ? 1 : d;
+      return n;
+    };
+    size_t inputs = signature_.inputs.size();
+    if (inputs != 1 || signature_.targets.size() != 1)
+      fail("fit: models with " + std::to_string(inputs) + " inputs and " +
+           std::to_string(signature_.targets.size()) +
+           " targets take data through the C API (NAME_dataset_from_arrays)");
+    int64_t perIn = perExample(signature_.inputs[0]);
+    int64_t perTarget = perExample(signature_.targets[0]);
+    const std::string &targetType = signature_.targets[0].dtype;
     if (x.size() % perIn != 0)
       fail("fit: x has " + std::to_string(x.size()) +
            " values, not a multiple of the " + std::to_string(perIn) +
@@ -286,6 +274,7 @@ private:
 
   std::string dir_;
   void *handle_ = nullptr;
+  ModelSignature signature_;
   std::map<std::string, int32_t> state_;
 };
 

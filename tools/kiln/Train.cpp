@@ -151,17 +151,6 @@ struct Library {
   }
 };
 
-/// State names in description order.
-std::vector<std::string> stateNames(StringRef description) {
-  std::vector<std::string> names;
-  SmallVector<StringRef> lines;
-  description.split(lines, '\n', -1, false);
-  for (StringRef line : lines)
-    if (line.starts_with("state "))
-      names.push_back(line.split(' ').second.split(' ').first.str());
-  return names;
-}
-
 /// Replaces `fn`'s weight arguments by constants of the trained values.
 void bakeWeights(mlir::func::FuncOp fn, const Library &lib, void *instance,
                  const std::vector<std::string> &names) {
@@ -375,15 +364,15 @@ int runTrain(const char *runtimeArchive) {
     outs() << "Trained " << (epochs - initialEpoch) << " epochs in "
            << format("%.2f", fitSeconds) << " s\n";
 
-  std::vector<std::string> states = stateNames(description());
-  std::vector<std::string> metricNames;
-  {
-    SmallVector<StringRef> lines;
-    StringRef(description()).split(lines, '\n', -1, false);
-    for (StringRef line : lines)
-      if (line.starts_with("metric "))
-        metricNames.push_back(line.split(' ').second.split(' ').first.str());
-  }
+  std::optional<kiln::ModelSignature> described =
+      kiln::parseDescription(description());
+  if (!described)
+    return finish(fail("the trainable library has a malformed description"));
+  std::vector<std::string> states, metricNames;
+  for (const kiln::StateSignature &st : described->state)
+    states.push_back(st.tensor.name);
+  for (const kiln::TensorSignature &t : described->metrics)
+    metricNames.push_back(t.name);
   if (test) {
     std::vector<double> values(metricNames.size());
     using Evaluate = int (*)(void *, const kiln_dataset_t *, int64_t, double *);

@@ -182,46 +182,6 @@ int runCompile(const char *argv0) {
   return mlir::failed(kiln::compile(*module, options)) ? 1 : 0;
 }
 
-/// One tensor of a model description (see runtime/src/model.c).
-struct DescribedTensor {
-  std::string name, dtype;
-  SmallVector<int64_t> dims;
-};
-
-bool parseDescription(StringRef text, SmallVectorImpl<DescribedTensor> &ins,
-                      SmallVectorImpl<DescribedTensor> &outs) {
-  SmallVector<StringRef> lines;
-  text.split(lines, '\n', -1, false);
-  if (lines.empty() || lines[0] != "kiln-model 1")
-    return false;
-  for (StringRef line : ArrayRef(lines).drop_front()) {
-    // Training state, targets, metrics and entries are the library's
-    // business.
-    if (line.starts_with("state ") || line.starts_with("call ") ||
-        line.starts_with("target ") || line.starts_with("metric "))
-      continue;
-    SmallVector<StringRef> f;
-    line.split(f, ' ', -1, false);
-    unsigned rank;
-    if (f.size() < 4 || f[3].getAsInteger(10, rank) || f.size() != 4 + rank)
-      return false;
-    DescribedTensor t{f[1].str(), f[2].str(), {}};
-    for (unsigned i = 0; i < rank; ++i) {
-      int64_t d;
-      if (f[4 + i].getAsInteger(10, d))
-        return false;
-      t.dims.push_back(d);
-    }
-    if (f[0] == "in")
-      ins.push_back(std::move(t));
-    else if (f[0] == "out")
-      outs.push_back(std::move(t));
-    else if (f[0] != "param") // weights are the library's business
-      return false;
-  }
-  return true;
-}
-
 std::string shapeText(ArrayRef<int64_t> dims) {
   std::string s = "[";
   for (auto [i, d] : llvm::enumerate(dims))
@@ -284,9 +244,11 @@ int runRun() {
   if (!describe || !create || !destroy || !predict || !lastError)
     return fail("'" + runLibrary + "' is not a Kiln model library named '" +
                 name + "' (use --name)");
-  SmallVector<DescribedTensor> ins, outs;
-  if (!parseDescription(describe(), ins, outs))
+  std::optional<kiln::ModelSignature> described =
+      kiln::parseDescription(describe());
+  if (!described)
     return fail("'" + runLibrary + "' has a malformed model description");
+  const auto &ins = described->inputs, &outs = described->outputs;
   if (runInputs.size() != ins.size())
     return fail("the model has " + Twine(ins.size()) + " inputs, got " +
                 Twine(runInputs.size()) + " --input files");
@@ -346,7 +308,7 @@ int runRun() {
     outCounts.push_back(count);
   }
   void *model = nullptr;
-  bool external = StringRef(describe()).contains("\nparam ");
+  bool external = !described->params.empty();
   std::string weights = runWeights;
   if (external && weights.empty()) {
     SmallString<256> path(sys::path::parent_path(runLibrary));
