@@ -57,11 +57,13 @@ LogicalResult addTrainingFunctions(ModuleOp module, func::FuncOp fn,
       return t.emitError("the training-mode function '")
              << training << "' must take the same arguments as '" << f << "'";
   }
-  std::string pipeline = "kiln-add-loss{function=" + f + " " +
-                         options.lossOptions + "}";
+  // Every trainable library takes per-example weights (the runtime passes
+  // ones unless fit has class weights).
+  std::string pipeline = "kiln-add-loss{function=" + f +
+                         " sample-weight=true " + options.lossOptions + "}";
   if (separate)
-    pipeline += ",kiln-add-loss{function=" + training + " " +
-                options.lossOptions + "}";
+    pipeline += ",kiln-add-loss{function=" + training +
+                " sample-weight=true " + options.lossOptions + "}";
   pipeline += ",kiln-train-step{function=" + (separate ? training : f) +
               "_loss learning-rate-argument=true " + options.optimizerOptions +
               "}";
@@ -147,6 +149,14 @@ FailureOr<ModelSignature> getTrainingSignature(ModuleOp module,
   EntrySignature evalEntry{"eval", eval.getSymName().str(), argRefs, {}};
   FunctionType evalType = eval.getFunctionType();
   for (unsigned i = type.getNumInputs(); i < evalType.getNumInputs(); ++i) {
+    if (eval.getArgAttr(i, "kiln.sample_weight")) {
+      auto w = dyn_cast<RankedTensorType>(evalType.getInput(i));
+      if (!w || w.getRank() != 1 || !w.getElementType().isF32())
+        return eval.emitError("the sample weights must be an f32 vector, got ")
+               << evalType.getInput(i);
+      evalEntry.args.push_back("w0");
+      continue;
+    }
     TensorSignature t;
     std::string name = identifier(argName(eval, i, "target"));
     if (sig.targets.size())
@@ -162,9 +172,14 @@ FailureOr<ModelSignature> getTrainingSignature(ModuleOp module,
                               identifier(resultName(eval, i, "metric" + std::to_string(i))),
                               t)))
       return failure();
-    if (!t.dims.empty())
+    auto kind = eval.getResultAttrOfType<StringAttr>(i, "kiln.metric_kind");
+    if (!kind && !t.dims.empty())
       return eval.emitError("the loss and metrics must be scalars; '")
              << t.name << "' is not";
+    if (kind && (t.dims.size() != 1 || t.dims[0] < 1 || t.dtype != "f32"))
+      return eval.emitError("metric '")
+             << t.name << "' must be a static f32 vector of counts";
+    sig.metricKinds.push_back(kind ? kind.str() : "mean");
     evalEntry.results.push_back("m" + std::to_string(sig.metrics.size()));
     sig.metrics.push_back(std::move(t));
   }

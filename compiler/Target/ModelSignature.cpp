@@ -111,10 +111,13 @@ std::string ModelSignature::description() const {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "kiln-model 1\n";
-  auto emit = [&](const char *kind, const TensorSignature &t) {
+  auto emit = [&](const char *kind, const TensorSignature &t,
+                  StringRef suffix = {}) {
     os << kind << ' ' << t.name << ' ' << t.dtype << ' ' << t.dims.size();
     for (int64_t d : t.dims)
       os << ' ' << d;
+    if (!suffix.empty())
+      os << ' ' << suffix;
     os << '\n';
   };
   for (const TensorSignature &t : inputs)
@@ -125,8 +128,11 @@ std::string ModelSignature::description() const {
     emit("param", t);
   for (const TensorSignature &t : targets)
     emit("target", t);
-  for (const TensorSignature &t : metrics)
-    emit("metric", t);
+  for (auto [i, t] : llvm::enumerate(metrics)) {
+    std::string kind = i < metricKinds.size() ? metricKinds[i] : "mean";
+    // A kind other than the mean follows the dimensions.
+    emit("metric", t, kind == "mean" ? StringRef() : StringRef(kind));
+  }
   for (const StateSignature &st : state) {
     const TensorSignature &t = st.tensor;
     os << "state " << t.name << ' ' << t.dtype << ' ' << t.dims.size();
@@ -176,6 +182,11 @@ std::optional<ModelSignature> parseDescription(llvm::StringRef text) {
         return std::nullopt;
       st.role = f[4 + rank].str();
       sig.state.push_back(std::move(st));
+      continue;
+    }
+    if (f[0] == "metric" && extra <= 1) {
+      sig.metricKinds.push_back(extra ? f[4 + rank].str() : "mean");
+      sig.metrics.push_back(std::move(t));
       continue;
     }
     if (extra != 0)

@@ -38,7 +38,8 @@ struct StateSignature {
 
 /// One compiled function of a trainable library and where its arguments
 /// come from and its results go: "i<k>" input, "t<k>" target, "s<k>"
-/// state, "o<k>" output, "m<k>" loss or metric.
+/// state, "o<k>" output, "m<k>" loss or metric, "w0" the per-example
+/// weights (f32, one per example of the batch).
 struct EntrySignature {
   std::string kind;   ///< predict, eval or train
   std::string symbol; ///< the function
@@ -56,6 +57,10 @@ struct ModelSignature {
   /// Trainable libraries: the training targets, the loss and metrics, the
   /// state and the three entries (predict, eval, train). Empty otherwise.
   llvm::SmallVector<TensorSignature> targets, metrics;
+  /// How each metric's batch results combine over an epoch: "mean" (a
+  /// scalar), "ratio" ([numerator, denominator] counts) or "auc" (confusion
+  /// counts at thresholds); see kiln::metricKind.
+  llvm::SmallVector<std::string> metricKinds;
   llvm::SmallVector<StateSignature> state;
   llvm::SmallVector<EntrySignature> entries;
   bool trainable() const { return !entries.empty(); }

@@ -20,6 +20,7 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <map>
+#include <set>
 
 using namespace mlir;
 using namespace kiln::keras_detail;
@@ -36,6 +37,8 @@ public:
   /// Weights come from these values (function arguments) instead of
   /// constants.
   void bindWeights(std::map<const Weight *, Value> values) {
+    for (const auto &kv : values)
+      bound_.insert(kv.first);
     cache_ = std::move(values);
   }
 
@@ -72,6 +75,23 @@ public:
     return v;
   }
 
+  void updateWeight(int i, Value value) override {
+    Weight *w = &current_->weights()[i];
+    // Only weights that are arguments (state) can take a new value.
+    if (!bound_.count(w))
+      return;
+    for (auto &u : updates_)
+      if (u.first == w) {
+        u.second = value;
+        return;
+      }
+    updates_.push_back({w, value});
+  }
+  /// The weights given new values, in order of the first update.
+  const std::vector<std::pair<const Weight *, Value>> &updates() const {
+    return updates_;
+  }
+
   std::vector<Value> callLayer(Layer &layer,
                                const std::vector<Value> &inputs) override {
     Layer *saved = current_;
@@ -86,6 +106,8 @@ private:
   bool training_;
   Layer *current_ = nullptr;
   std::map<const Weight *, Value> cache_;
+  std::set<const Weight *> bound_;
+  std::vector<std::pair<const Weight *, Value>> updates_;
 };
 
 /// Emits the calls of `model`'s graph, in order, with `inputs` bound to its
@@ -199,10 +221,24 @@ OwningOpRef<ModuleOp> Model::buildTrainableModule(MLIRContext &ctx) const {
     std::vector<Value> args(entry->getArguments().begin(),
                             entry->getArguments().begin() + base.getNumArguments());
     std::vector<Value> results = emitGraph(emitter, *this, args);
+    // Weights a training step updates (moving averages) are extra results,
+    // named after the state they replace.
+    std::vector<std::string> updated;
+    for (auto [w, value] : emitter.updates()) {
+      for (auto [layer, lw] : weights)
+        if (lw == w)
+          updated.push_back("new_" + layer->name() + "/" + w->name);
+      results.push_back(value);
+    }
     func::ReturnOp::create(b, loc, ValueRange(results));
     fn.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
     for (unsigned i = 0; i < base.getNumResults(); ++i)
       fn.setResultAttrs(i, base.getResultAttrDict(i));
+    for (auto [k, n] : llvm::enumerate(updated)) {
+      unsigned i = base.getNumResults() + k;
+      fn.setResultAttr(i, "kiln.name", b.getStringAttr(n));
+      fn.setResultAttr(i, "kiln.state_update", b.getUnitAttr());
+    }
   }
   return module;
 }

@@ -66,9 +66,24 @@ std::vector<Value> BatchNormalization::call(CallContext &ctx,
   Value mean = ctx.weight(w++), var = ctx.weight(w++);
   auto eps = b.getF64FloatAttr(options_.epsilon);
   auto axis = b.getI64IntegerAttr(axis_);
-  if (ctx.training())
-    return {BatchNormTrainingOp::create(b, loc, in[0], gamma, beta, eps, axis)
-                .getResult()};
+  // As in Keras, a frozen layer normalizes with its moving statistics.
+  if (ctx.training() && trainable()) {
+    auto op = BatchNormTrainingOp::create(b, loc, in[0], gamma, beta, eps, axis);
+    // moving = moving * momentum + batch * (1 - momentum), with Keras's
+    // biased batch variance.
+    auto scalarType = RankedTensorType::get({}, elt);
+    auto c = [&](double v) -> Value {
+      return ConstantOp::create(
+          b, loc, DenseElementsAttr::get(scalarType, b.getFloatAttr(elt, v)));
+    };
+    auto movingAverage = [&](Value moving, Value batch) -> Value {
+      return AddOp::create(b, loc, MulOp::create(b, loc, moving, c(options_.momentum)),
+                           MulOp::create(b, loc, batch, c(1.0 - options_.momentum)));
+    };
+    ctx.updateWeight(w - 2, movingAverage(mean, op.getBatchMean()));
+    ctx.updateWeight(w - 1, movingAverage(var, op.getBatchVariance()));
+    return {op.getResult()};
+  }
   return {BatchNormInferenceOp::create(b, loc, in[0], gamma, beta, mean, var,
                                        eps, axis)};
 }

@@ -125,11 +125,141 @@ static kiln_status_t checkDataset(const kiln_model_t *m, const kiln_dataset_t *d
 typedef struct {
   void *inputs[KILN_MAX_TENSORS], *targets[KILN_MAX_TENSORS];
   size_t inputCounts[KILN_MAX_TENSORS], targetCounts[KILN_MAX_TENSORS];
+  float *weights; /* per example, with class weights */
 } batch_t;
 
 static void batchFree(batch_t *b) {
   for (int32_t i = 0; i < KILN_MAX_TENSORS; ++i)
     free(b->inputs[i]), free(b->targets[i]);
+  free(b->weights);
+}
+
+/*===-- class weights ----------------------------------------------------===*/
+
+/* Keras's class_weight: each example weighs class_weights[its class] (1
+ * for a class beyond the table), its class being the target's value
+ * (integer ids, or a float rounded), or the argmax of a one-hot target. */
+static kiln_status_t checkClassWeights(const kiln_model_t *m,
+                                       const kiln_fit_options_t *o) {
+  if (!o->class_weights)
+    return KILN_OK;
+  if (o->num_class_weights < 1)
+    return fail(KILN_INVALID_ARGUMENT,
+                "fit: class_weights is set but num_class_weights is %d",
+                (int)o->num_class_weights);
+  for (int32_t c = 0; c < o->num_class_weights; ++c)
+    if (!(o->class_weights[c] >= 0.0) || !isfinite(o->class_weights[c]))
+      return fail(KILN_INVALID_ARGUMENT,
+                  "fit: class weight %d is %g; weights must be finite and >= 0",
+                  (int)c, o->class_weights[c]);
+  const kiln_tensor_info_t *t = &m->targets[0];
+  if (m->numTargets != 1 || t->rank > 2)
+    return fail(KILN_INVALID_ARGUMENT,
+                "fit: class weights need one target of shape [batch], "
+                "[batch, 1] or [batch, classes]; the model has %d target(s), "
+                "the first of rank %d",
+                (int)m->numTargets, (int)t->rank);
+  return KILN_OK;
+}
+
+static double targetValue(const kiln_tensor_info_t *t, const void *data,
+                          int64_t k) {
+  switch (t->dtype) {
+  case KILN_F32: return ((const float *)data)[k];
+  case KILN_F64: return ((const double *)data)[k];
+  case KILN_I32: return ((const int32_t *)data)[k];
+  case KILN_I64: return (double)((const int64_t *)data)[k];
+  case KILN_I16: return ((const int16_t *)data)[k];
+  case KILN_I8: return ((const int8_t *)data)[k];
+  case KILN_I1: return ((const unsigned char *)data)[k];
+  default: return NAN;
+  }
+}
+
+/* Fills b->weights for the n examples gathered. */
+static void classWeights(batch_t *b, const kiln_model_t *m,
+                         const kiln_fit_options_t *o, int64_t n) {
+  const kiln_tensor_info_t *t = &m->targets[0];
+  int64_t classes = t->rank == 2 ? t->dims[1] : 1;
+  for (int64_t e = 0; e < n; ++e) {
+    double id;
+    if (classes > 1) {
+      int64_t best = 0;
+      for (int64_t c = 1; c < classes; ++c)
+        if (targetValue(t, b->targets[0], e * classes + c) >
+            targetValue(t, b->targets[0], e * classes + best))
+          best = c;
+      id = (double)best;
+    } else {
+      id = nearbyint(targetValue(t, b->targets[0], e));
+    }
+    b->weights[e] = id >= 0.0 && id < (double)o->num_class_weights
+                        ? (float)o->class_weights[(int64_t)id]
+                        : 1.0f;
+  }
+}
+
+/*===-- metrics over an epoch --------------------------------------------===*/
+
+/* The loss weighs each batch by its size (Keras's loss tracker), mean
+ * metrics by the batch's total sample weight; count metrics sum their
+ * counts. */
+typedef struct {
+  double sums[KILN_MAX_TENSORS], weights[KILN_MAX_TENSORS];
+  double *counts[KILN_MAX_TENSORS];
+} accum_t;
+
+static void accumFree(accum_t *a) {
+  for (int32_t i = 0; i < KILN_MAX_TENSORS; ++i)
+    free(a->counts[i]);
+}
+
+static kiln_status_t accumInit(accum_t *a, const kiln_model_t *m) {
+  memset(a, 0, sizeof *a);
+  for (int32_t i = 0; i < m->numMetrics; ++i)
+    if (m->metricKind[i] != KILN_METRIC_MEAN &&
+        !(a->counts[i] = calloc((size_t)m->metrics[i].dims[0], sizeof(double)))) {
+      accumFree(a);
+      return fail(KILN_OUT_OF_MEMORY, "out of memory");
+    }
+  return KILN_OK;
+}
+
+static void accumReset(accum_t *a, const kiln_model_t *m) {
+  for (int32_t i = 0; i < m->numMetrics; ++i) {
+    a->sums[i] = a->weights[i] = 0.0;
+    if (a->counts[i])
+      memset(a->counts[i], 0, (size_t)m->metrics[i].dims[0] * sizeof(double));
+  }
+}
+
+/* Adds the step just run on n examples (weights: NULL for ones). */
+static void accumAdd(accum_t *a, const kiln_model_t *m, const double *values,
+                     int64_t n, const float *weights) {
+  double total = (double)n;
+  if (weights) {
+    total = 0.0;
+    for (int64_t e = 0; e < n; ++e)
+      total += weights[e];
+  }
+  for (int32_t i = 0; i < m->numMetrics; ++i) {
+    if (a->counts[i]) {
+      for (int64_t k = 0; k < m->metrics[i].dims[0]; ++k)
+        a->counts[i][k] += m->metricCounts[i][k];
+      continue;
+    }
+    double w = i == 0 ? (double)n : total;
+    a->sums[i] += values[i] * w;
+    a->weights[i] += w;
+  }
+}
+
+static void accumValues(const accum_t *a, const kiln_model_t *m, double *out) {
+  for (int32_t i = 0; i < m->numMetrics; ++i)
+    out[i] = a->counts[i]
+                 ? kiln_metric_value(m->metricKind[i], a->counts[i],
+                                     m->metrics[i].dims[0])
+                 : a->weights[i] > 0.0 ? a->sums[i] / a->weights[i] : 0.0;
 }
 
 static kiln_status_t batchAlloc(batch_t *b, const kiln_dataset_t *d,
@@ -179,20 +309,26 @@ kiln_status_t kiln_model_evaluate(kiln_model_t *m, const kiln_dataset_t *d,
   if (batchSize < 1)
     batchSize = 32;
   batch_t b;
+  accum_t acc;
   s = batchAlloc(&b, d, batchSize);
-  double sums[KILN_MAX_TENSORS] = {0}, values[KILN_MAX_TENSORS];
+  if (s == KILN_OK)
+    s = accumInit(&acc, m);
+  else
+    memset(&acc, 0, sizeof acc);
+  double values[KILN_MAX_TENSORS];
   for (int64_t at = 0; s == KILN_OK && at < d->count; at += batchSize) {
     int64_t n = d->count - at < batchSize ? d->count - at : batchSize;
     gather(&b, d, NULL, at, n);
     s = kiln_model_eval_step(m, n, (const void *const *)b.inputs, b.inputCounts,
                              (const void *const *)b.targets, b.targetCounts,
                              values);
-    for (int32_t i = 0; s == KILN_OK && i < m->numMetrics; ++i)
-      sums[i] += values[i] * (double)n;
+    if (s == KILN_OK)
+      accumAdd(&acc, m, values, n, NULL);
   }
+  if (s == KILN_OK)
+    accumValues(&acc, m, metrics);
   batchFree(&b);
-  for (int32_t i = 0; s == KILN_OK && i < m->numMetrics; ++i)
-    metrics[i] = sums[i] / (double)d->count;
+  accumFree(&acc);
   return s;
 }
 
@@ -361,10 +497,9 @@ kiln_status_t kiln_model_fit(kiln_model_t *m, const kiln_dataset_t *train,
                 "%lld, validation_split %g)",
                 (int)o.epochs, (int)o.initial_epoch, (long long)o.batch_size,
                 o.validation_split);
-  if (o.class_weights)
-    return fail(KILN_INVALID_ARGUMENT,
-                "fit: class_weights need a model compiled with sample weights, "
-                "which this version does not build yet");
+  kiln_status_t cw = checkClassWeights(m, &o);
+  if (cw != KILN_OK)
+    return cw;
   const kiln_callbacks_t *cb = &o.callbacks;
   FILE *log = o.log ? o.log : stdout;
   int live = o.verbose == 1 && isatty(fileno(log));
@@ -452,7 +587,14 @@ kiln_status_t kiln_model_fit(kiln_model_t *m, const kiln_dataset_t *train,
   }
   int haveBest = 0, stop = 0;
   int64_t steps = (data->count + o.batch_size - 1) / o.batch_size;
-  double values[MAX_KEYS], sums[KILN_MAX_TENSORS], batchValues[KILN_MAX_TENSORS];
+  double values[MAX_KEYS], batchValues[KILN_MAX_TENSORS];
+  accum_t acc;
+  memset(&acc, 0, sizeof acc);
+  if (s == KILN_OK)
+    s = accumInit(&acc, m);
+  if (s == KILN_OK && o.class_weights &&
+      !(b.weights = malloc((size_t)o.batch_size * sizeof *b.weights)))
+    s = fail(KILN_OUT_OF_MEMORY, "fit: out of memory");
 
   for (int32_t epoch = o.initial_epoch; s == KILN_OK && !stop && epoch < o.epochs;
        ++epoch) {
@@ -477,15 +619,16 @@ kiln_status_t kiln_model_fit(kiln_model_t *m, const kiln_dataset_t *train,
     if (o.verbose)
       fprintf(log, "Epoch %d/%d\n", (int)epoch + 1, (int)o.epochs);
     double start = now(), lastPrint = 0.0;
-    memset(sums, 0, sizeof sums);
-    int64_t seen = 0;
+    accumReset(&acc, m);
     for (int64_t st = 0; s == KILN_OK && st < steps; ++st) {
       int64_t at = st * o.batch_size;
       int64_t n = data->count - at < o.batch_size ? data->count - at : o.batch_size;
       gather(&b, data, order, at, n);
-      s = kiln_model_train_step(m, n, (const void *const *)b.inputs,
-                                b.inputCounts, (const void *const *)b.targets,
-                                b.targetCounts, batchValues);
+      if (b.weights)
+        classWeights(&b, m, &o, n);
+      s = kiln_model_train_step_weighted(
+          m, n, (const void *const *)b.inputs, b.inputCounts,
+          (const void *const *)b.targets, b.targetCounts, b.weights, batchValues);
       if (s != KILN_OK)
         break;
       if (cb->terminate_on_nan && !isfinite(batchValues[0])) {
@@ -498,11 +641,8 @@ kiln_status_t kiln_model_fit(kiln_model_t *m, const kiln_dataset_t *train,
                  batchValues[0], (int)epoch + 1, (long long)st + 1);
         break;
       }
-      seen += n;
-      for (int32_t i = 0; i < m->numMetrics; ++i) {
-        sums[i] += batchValues[i] * (double)n;
-        values[i] = sums[i] / (double)seen;
-      }
+      accumAdd(&acc, m, batchValues, n, b.weights);
+      accumValues(&acc, m, values);
       double t = now() - start;
       if (live && (t - lastPrint > 0.05 || st + 1 == steps)) {
         progress(log, 1, 1, st + 1, steps, t, keys, values, m->numMetrics);
@@ -603,6 +743,7 @@ kiln_status_t kiln_model_fit(kiln_model_t *m, const kiln_dataset_t *train,
   if (csv)
     fclose(csv);
   batchFree(&b);
+  accumFree(&acc);
   free(order);
   kiln_dataset_destroy(trainPart);
   kiln_dataset_destroy(valPart);

@@ -16,9 +16,11 @@
  * and for trainable libraries (see trainable.c):
  *   target <name> <dtype> <rank> <dim>...  (training targets)
  *   metric <name> <dtype> 0                (the loss, then the metrics)
+ *   metric <name> f32 1 <n> ratio|auc      (a metric whose counts sum)
  *   state <name> <dtype> <rank> <dim>... <role> <fill> <has-initial>
  *   call predict|eval|train <ref>... -> <ref>...
- *     (ref: i<k> input, t<k> target, s<k> state, o<k> output, m<k> metric)
+ *     (ref: i<k> input, t<k> target, s<k> state, o<k> output, m<k> metric,
+ *      w0 per-example weights)
  *
  *===---------------------------------------------------------------------===*/
 
@@ -127,10 +129,11 @@ static int parseCall(char *line, kiln_model_t *model) {
                     : k == 's' ? model->numState
                     : k == 'o' ? model->numOutputs
                     : k == 'm' ? model->numMetrics
+                    : k == 'w' ? 1
                                : 0;
     if (!end || *end || index < 0 || index >= limit)
       return 0;
-    if (results ? (k == 'i' || k == 't') : (k == 'o' || k == 'm'))
+    if (results ? (k == 'i' || k == 't' || k == 'w') : (k == 'o' || k == 'm'))
       return 0;
     kiln_ref_t ref = {k, (int32_t)index};
     int32_t *count = results ? &entry->numResults : &entry->numArgs;
@@ -152,6 +155,8 @@ static void freeModel(kiln_model_t *model) {
     free(model->entries[e].args);
     free(model->entries[e].results);
   }
+  for (int32_t i = 0; i < KILN_MAX_TENSORS; ++i)
+    free(model->metricCounts[i]);
   free(model->state);
   free(model->role);
   free(model->fill);
@@ -164,6 +169,13 @@ kiln_status_t kiln_model_parse(const char *description,
                                kiln_model_t **out_model) {
   *out_model = NULL;
   kiln_model_t *model = calloc(1, sizeof *model);
+  if (model) {
+    snprintf(model->sampleWeight.name, sizeof model->sampleWeight.name,
+             "sample_weight");
+    model->sampleWeight.dtype = KILN_F32;
+    model->sampleWeight.rank = 1;
+    model->sampleWeight.dims[0] = -1;
+  }
   char *copy = strdup(description);
   if (!model || !copy) {
     free(model);
@@ -233,6 +245,27 @@ kiln_status_t kiln_model_parse(const char *description,
                                            : model->params;
     ok = (isInput || isOutput || isParam || isTarget || isMetric) &&
          *count < KILN_MAX_TENSORS && parseTensor(line, &infos[*count], &rest);
+    if (ok && isMetric) {
+      /* A count metric names its kind after the dimensions. */
+      kiln_tensor_info_t *info = &infos[*count];
+      char *kind = strtok_r(NULL, " ", &rest);
+      kiln_metric_kind_t k = KILN_METRIC_MEAN;
+      if (kind && strcmp(kind, "ratio") == 0)
+        k = KILN_METRIC_RATIO;
+      else if (kind && strcmp(kind, "auc") == 0)
+        k = KILN_METRIC_AUC;
+      else if (kind)
+        ok = 0;
+      ok = ok && (k == KILN_METRIC_MEAN ? info->rank == 0
+                                        : info->rank == 1 && info->dims[0] > 0 &&
+                                              info->dtype == KILN_F32 &&
+                                              (k != KILN_METRIC_AUC ||
+                                               info->dims[0] % 4 == 0));
+      model->metricKind[*count] = k;
+      if (ok && k != KILN_METRIC_MEAN)
+        ok = (model->metricCounts[*count] =
+                  calloc((size_t)info->dims[0], sizeof(double))) != NULL;
+    }
     if (ok)
       ++*count;
   }

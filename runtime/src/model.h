@@ -16,9 +16,15 @@
 /* Where an entry's argument comes from or a result goes: an input, a
  * target, a state tensor, an output, or a loss/metric value. */
 typedef struct {
-  char kind; /* 'i', 't', 's', 'o', 'm' */
+  char kind; /* 'i', 't', 's', 'o', 'm', 'w' (per-example weights) */
   int32_t index;
 } kiln_ref_t;
+
+/* How a metric's batch results combine over an epoch: a scalar mean, or
+ * counts that sum (see kiln_metric_value). */
+typedef enum {
+  KILN_METRIC_MEAN, KILN_METRIC_RATIO, KILN_METRIC_AUC
+} kiln_metric_kind_t;
 
 typedef enum { KILN_ENTRY_PREDICT, KILN_ENTRY_EVAL, KILN_ENTRY_TRAIN } kiln_entry_kind_t;
 
@@ -44,6 +50,10 @@ struct kiln_model_t {
   int32_t numTargets, numMetrics, numState;
   kiln_tensor_info_t targets[KILN_MAX_TENSORS];
   kiln_tensor_info_t metrics[KILN_MAX_TENSORS];
+  kiln_metric_kind_t metricKind[KILN_MAX_TENSORS];
+  /* Count metrics: the counts of the latest step (elements of the metric). */
+  double *metricCounts[KILN_MAX_TENSORS];
+  kiln_tensor_info_t sampleWeight; /* f32 [batch], for 'w' references */
   kiln_tensor_info_t *state;   /* numState */
   kiln_role_t *role;
   double *fill;
@@ -61,17 +71,24 @@ KILN_HIDDEN kiln_status_t kiln_runtime_fail(kiln_status_t status,
 KILN_HIDDEN kiln_status_t kiln_model_parse(const char *description,
                                            kiln_model_t **out_model);
 
-/* Runs `entry` on `batch` examples: arguments from the inputs, targets and
- * state, results into the outputs, the metrics (as doubles) and the state
- * (committed only once every result is copied). Results of kind 'o' are
- * skipped when `outputs` is NULL, 'm' when `metrics` is NULL. */
+/* Runs `entry` on `batch` examples: arguments from the inputs, targets,
+ * per-example weights (NULL: ones) and state, results into the outputs,
+ * the metrics (as doubles; a count metric's counts go to metricCounts and
+ * its value is computed from them) and the state (committed only once every
+ * result is copied). Results of kind 'o' are skipped when `outputs` is
+ * NULL, 'm' when `metrics` is NULL. */
 KILN_HIDDEN kiln_status_t kiln_model_call(kiln_model_t *model,
                                           kiln_entry_kind_t entry,
                                           int64_t batch,
                                           const void *const *inputs,
                                           const void *const *targets,
+                                          const float *sampleWeights,
                                           void *const *outputs,
                                           double *metrics);
+
+/* The value of a count metric from its (summed) counts. */
+KILN_HIDDEN double kiln_metric_value(kiln_metric_kind_t kind,
+                                     const double *counts, int64_t n);
 
 /* Memref descriptors: the words of one of `rank`, filling one for a dense
  * tensor of `info` at `batch`, and copying a (strided) result into a dense

@@ -113,15 +113,26 @@ static const kiln_tensor_info_t *refInfo(const kiln_model_t *m, kiln_ref_t r) {
   case 't': return &m->targets[r.index];
   case 's': return &m->state[r.index];
   case 'o': return &m->outputs[r.index];
+  case 'w': return &m->sampleWeight;
   default: return &m->metrics[r.index];
   }
 }
 
 kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
                               int64_t batch, const void *const *inputs,
-                              const void *const *targets, void *const *outputs,
+                              const void *const *targets,
+                              const float *sampleWeights, void *const *outputs,
                               double *metrics) {
   const kiln_entry_t *e = &m->entries[which];
+  float *ones = NULL;
+  for (int32_t i = 0; !sampleWeights && i < e->numArgs; ++i)
+    if (e->args[i].kind == 'w') {
+      if (!(ones = malloc((size_t)batch * sizeof *ones)))
+        return fail(KILN_OUT_OF_MEMORY, "out of memory");
+      for (int64_t k = 0; k < batch; ++k)
+        ones[k] = 1.0f;
+      sampleWeights = ones;
+    }
   size_t words = 0, resultWords = 0;
   for (int32_t i = 0; i < e->numArgs; ++i)
     words += kiln_descriptor_words(refInfo(m, e->args[i])->rank);
@@ -134,6 +145,7 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
   void **freed = calloc((size_t)e->numResults + 1, sizeof(void *));
   if (!block || !args || !argData || !staged || !freed) {
     free(block), free(args), free(argData), free(staged), free(freed);
+    free(ones);
     return fail(KILN_OUT_OF_MEMORY, "out of memory");
   }
   int64_t *results = block, *cursor = block + resultWords;
@@ -142,6 +154,7 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
     kiln_ref_t r = e->args[i];
     const void *data = r.kind == 'i'   ? inputs[r.index]
                        : r.kind == 't' ? targets[r.index]
+                       : r.kind == 'w' ? (const void *)sampleWeights
                                        : m->stateData[r.index];
     argData[i] = data;
     kiln_fill_descriptor(cursor, refInfo(m, r), batch, data);
@@ -165,11 +178,25 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
                     (long long)kiln_tensor_elements(info, batch));
     if (status == KILN_OK && r.kind == 'o' && outputs)
       kiln_copy_out(cursor, info, outputs[r.index], elementSize);
-    if (status == KILN_OK && r.kind == 'm' && metrics) {
+    if (status == KILN_OK && r.kind == 'm' && metrics &&
+        m->metricKind[r.index] == KILN_METRIC_MEAN) {
       char value[8];
       kiln_copy_out(cursor, info, value, elementSize);
       metrics[r.index] = info->dtype == KILN_F64 ? *(double *)value
                                                  : (double)*(float *)value;
+    } else if (status == KILN_OK && r.kind == 'm' && metrics) {
+      int64_t n = info->dims[0];
+      float *counts = malloc((size_t)n * sizeof *counts);
+      if (!counts) {
+        status = fail(KILN_OUT_OF_MEMORY, "out of memory");
+      } else {
+        kiln_copy_out(cursor, info, counts, elementSize);
+        for (int64_t k = 0; k < n; ++k)
+          m->metricCounts[r.index][k] = counts[k];
+        free(counts);
+        metrics[r.index] = kiln_metric_value(m->metricKind[r.index],
+                                             m->metricCounts[r.index], n);
+      }
     }
     if (status == KILN_OK && r.kind == 's') {
       staged[r.index] = alignedAlloc(kiln_tensor_bytes(info, 1));
@@ -204,7 +231,31 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
     }
   }
   free(block), free(args), free(argData), free(staged), free(freed);
+  free(ones);
   return status;
+}
+
+double kiln_metric_value(kiln_metric_kind_t kind, const double *c, int64_t n) {
+  /* Keras divides with divide_no_nan: 0 where the denominator is 0. */
+#define KILN_RATIO(a, b) ((b) != 0.0 ? (a) / (b) : 0.0)
+  if (kind == KILN_METRIC_RATIO)
+    return KILN_RATIO(c[0], c[1]);
+  if (kind != KILN_METRIC_AUC)
+    return NAN;
+  /* ROC AUC as Keras's interpolated Riemann sum over the thresholds:
+   * counts are tp, fp, tn, fn, each at t thresholds in increasing order. */
+  int64_t t = n / 4;
+  const double *tp = c, *fp = c + t, *tn = c + 2 * t, *fn = c + 3 * t;
+  double auc = 0.0;
+  for (int64_t i = 0; i + 1 < t; ++i) {
+    double tpr0 = KILN_RATIO(tp[i], tp[i] + fn[i]);
+    double tpr1 = KILN_RATIO(tp[i + 1], tp[i + 1] + fn[i + 1]);
+    double fpr0 = KILN_RATIO(fp[i], fp[i] + tn[i]);
+    double fpr1 = KILN_RATIO(fp[i + 1], fp[i + 1] + tn[i + 1]);
+    auc += (fpr0 - fpr1) * (tpr0 + tpr1) / 2.0;
+  }
+#undef KILN_RATIO
+  return auc;
 }
 
 /* Checks a group of caller buffers against `infos` for `batch`. */
@@ -243,15 +294,16 @@ kiln_status_t kiln_model_predict_trainable(kiln_model_t *m, int64_t batch,
                      (const void *const *)outputs, output_counts);
   if (s != KILN_OK)
     return s;
-  return kiln_model_call(m, KILN_ENTRY_PREDICT, batch, inputs, NULL, outputs,
-                         NULL);
+  return kiln_model_call(m, KILN_ENTRY_PREDICT, batch, inputs, NULL, NULL,
+                         outputs, NULL);
 }
 
 static kiln_status_t step(kiln_model_t *m, kiln_entry_kind_t which,
                           const char *what, int64_t batch,
                           const void *const *inputs, const size_t *input_counts,
                           const void *const *targets,
-                          const size_t *target_counts, double *metrics) {
+                          const size_t *target_counts,
+                          const float *sample_weights, double *metrics) {
   if (!m)
     return fail(KILN_INVALID_ARGUMENT, "%s: model is null", what);
   if (!m->trainable)
@@ -267,7 +319,8 @@ static kiln_status_t step(kiln_model_t *m, kiln_entry_kind_t which,
                      target_counts);
   if (s != KILN_OK)
     return s;
-  return kiln_model_call(m, which, batch, inputs, targets, NULL, metrics);
+  return kiln_model_call(m, which, batch, inputs, targets, sample_weights,
+                         NULL, metrics);
 }
 
 kiln_status_t kiln_model_train_step(kiln_model_t *m, int64_t batch,
@@ -277,7 +330,23 @@ kiln_status_t kiln_model_train_step(kiln_model_t *m, int64_t batch,
                                     const size_t *target_counts,
                                     double *metrics) {
   return step(m, KILN_ENTRY_TRAIN, "train_step", batch, inputs, input_counts,
-              targets, target_counts, metrics);
+              targets, target_counts, NULL, metrics);
+}
+
+kiln_status_t kiln_model_train_step_weighted(
+    kiln_model_t *m, int64_t batch, const void *const *inputs,
+    const size_t *input_counts, const void *const *targets,
+    const size_t *target_counts, const float *sample_weights, double *metrics) {
+  return step(m, KILN_ENTRY_TRAIN, "train_step", batch, inputs, input_counts,
+              targets, target_counts, sample_weights, metrics);
+}
+
+kiln_status_t kiln_model_eval_step_weighted(
+    kiln_model_t *m, int64_t batch, const void *const *inputs,
+    const size_t *input_counts, const void *const *targets,
+    const size_t *target_counts, const float *sample_weights, double *metrics) {
+  return step(m, KILN_ENTRY_EVAL, "eval_step", batch, inputs, input_counts,
+              targets, target_counts, sample_weights, metrics);
 }
 
 kiln_status_t kiln_model_eval_step(kiln_model_t *m, int64_t batch,
@@ -287,7 +356,7 @@ kiln_status_t kiln_model_eval_step(kiln_model_t *m, int64_t batch,
                                    const size_t *target_counts,
                                    double *metrics) {
   return step(m, KILN_ENTRY_EVAL, "eval_step", batch, inputs, input_counts,
-              targets, target_counts, metrics);
+              targets, target_counts, NULL, metrics);
 }
 
 int32_t kiln_model_num_state(const kiln_model_t *m) { return m ? m->numState : 0; }

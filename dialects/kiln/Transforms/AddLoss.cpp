@@ -52,8 +52,13 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
     Block &body = lossFn.getBody().front();
     auto ret = cast<func::ReturnOp>(body.getTerminator());
     Value yTrue = body.addArgument(targetType, fn->getLoc());
+    Type weightType = RankedTensorType::get({predType.getDimSize(0)},
+                                            predType.getElementType());
+    Value weights =
+        sampleWeight ? body.addArgument(weightType, fn->getLoc()) : Value();
     b.setInsertionPoint(ret);
     kiln::LossOptions options;
+    options.sampleWeight = weights;
     options.fromLogits = fromLogits;
     options.reduction = reduction;
     options.delta = delta;
@@ -63,6 +68,7 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
       return signalPassFailure();
     SmallVector<Value> results{*value};
     SmallVector<std::string> names{"loss"};
+    SmallVector<StringRef> kinds{"mean"};
     for (const std::string &metric : metrics) {
       std::string canonical = kiln::canonicalMetricName(metric, loss);
       if (canonical.empty()) {
@@ -70,17 +76,29 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
         return signalPassFailure();
       }
       FailureOr<Value> m =
-          kiln::buildMetric(b, fn->getLoc(), canonical, yTrue, ret.getOperand(0));
+          kiln::buildMetric(b, fn->getLoc(), canonical, yTrue, ret.getOperand(0),
+                            weights);
       if (failed(m))
         return signalPassFailure();
       results.push_back(*m);
+      kinds.push_back(kiln::metricKind(canonical));
       // Named as written, as Keras logs them ("accuracy", "acc", "mae").
       names.push_back(metric);
     }
+    // State updates of a training-mode function (moving averages) pass
+    // through after the metrics, keeping their names.
+    SmallVector<DictionaryAttr> updateAttrs;
+    for (unsigned i = 1; i < type.getNumResults(); ++i)
+      if (fn->getResultAttr(i, "kiln.state_update")) {
+        results.push_back(ret.getOperand(i));
+        updateAttrs.push_back(fn->getResultAttrDict(i));
+      }
     func::ReturnOp::create(b, ret.getLoc(), results);
     ret.erase();
     SmallVector<Type> inputs(type.getInputs());
     inputs.push_back(targetType);
+    if (weights)
+      inputs.push_back(weightType);
     lossFn.setFunctionType(FunctionType::get(&getContext(), inputs,
                                              ValueRange(results).getTypes()));
     MLIRContext *ctx = &getContext();
@@ -95,10 +113,26 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
       argAttrs.push_back(a ? a : DictionaryAttr::get(ctx));
     }
     argAttrs.push_back(named("y_true"));
+    if (weights)
+      argAttrs.push_back(DictionaryAttr::get(
+          ctx, {NamedAttribute(StringAttr::get(ctx, "kiln.name"),
+                               StringAttr::get(ctx, "sample_weight")),
+                NamedAttribute(StringAttr::get(ctx, "kiln.sample_weight"),
+                               UnitAttr::get(ctx))}));
     lossFn.setAllArgAttrs(argAttrs);
     SmallVector<DictionaryAttr> resultAttrs;
-    for (const std::string &n : names)
-      resultAttrs.push_back(named(n));
+    for (auto [n, kind] : llvm::zip(names, kinds)) {
+      if (kind == "mean") {
+        resultAttrs.push_back(named(n));
+        continue;
+      }
+      resultAttrs.push_back(DictionaryAttr::get(
+          ctx, {NamedAttribute(StringAttr::get(ctx, "kiln.name"),
+                               StringAttr::get(ctx, n)),
+                NamedAttribute(StringAttr::get(ctx, "kiln.metric_kind"),
+                               StringAttr::get(ctx, kind))}));
+    }
+    resultAttrs.append(updateAttrs);
     lossFn.setAllResultAttrs(resultAttrs);
   }
 };

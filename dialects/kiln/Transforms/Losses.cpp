@@ -117,6 +117,23 @@ private:
   int64_t rank_;
 };
 
+/// Per-example weights [N] reshaped to [N, 1, ...] so that they broadcast
+/// against a tensor of `rank` whose first axis is the batch.
+Value weightsAlong(OpBuilder &b, Location loc, Value w, int64_t rank) {
+  if (rank <= 1)
+    return w;
+  SmallVector<int64_t> shape(rank, 1);
+  shape[0] = -1;
+  return ReshapeOp::create(b, loc, w, shape);
+}
+
+SmallVector<int64_t> allAxes(Value v) {
+  SmallVector<int64_t> all;
+  for (int64_t i = 0; i < cast<RankedTensorType>(v.getType()).getRank(); ++i)
+    all.push_back(i);
+  return all;
+}
+
 } // namespace
 
 std::string canonicalLossName(StringRef name) {
@@ -194,12 +211,20 @@ FailureOr<Value> buildLoss(OpBuilder &b, Location loc, StringRef name,
     perExample = l.klDivergence(yTrue, yPred);
   else
     perExample = l.hinge(yTrue, yPred);
+  int64_t rank = cast<RankedTensorType>(perExample.getType()).getRank();
+  if (Value w = options.sampleWeight) {
+    auto wType = dyn_cast<RankedTensorType>(w.getType());
+    if (!wType || wType.getRank() != 1 ||
+        wType.getElementType() != predType.getElementType() || rank < 1)
+      return emitError(loc) << "loss '" << canonical
+                            << "': sample weights must be a vector of the "
+                               "predictions' element type, got "
+                            << w.getType();
+    perExample = MulOp::create(b, loc, perExample, weightsAlong(b, loc, w, rank));
+  }
   if (options.reduction == "none")
     return perExample;
-  int64_t rank = cast<RankedTensorType>(perExample.getType()).getRank();
-  SmallVector<int64_t> all;
-  for (int64_t i = 0; i < rank; ++i)
-    all.push_back(i);
+  SmallVector<int64_t> all = allAxes(perExample);
   if (options.reduction == "sum")
     return Value(ReduceSumOp::create(b, loc, perExample, all, false));
   return Value(ReduceMeanOp::create(b, loc, perExample, all, false));
@@ -225,11 +250,26 @@ std::string canonicalMetricName(StringRef name, StringRef loss) {
              "sparse_top_k_categorical_accuracy")
       .Cases({"mean_absolute_error", "mae"}, "mean_absolute_error")
       .Cases({"mean_squared_error", "mse"}, "mean_squared_error")
+      .Cases({"precision", "Precision"}, "precision")
+      .Cases({"recall", "Recall"}, "recall")
+      .Cases({"auc", "AUC"}, "auc")
+      .Default("");
+}
+
+StringRef metricKind(StringRef name) {
+  return llvm::StringSwitch<StringRef>(name)
+      .Cases({"binary_accuracy", "categorical_accuracy",
+              "sparse_categorical_accuracy", "top_k_categorical_accuracy",
+              "sparse_top_k_categorical_accuracy", "mean_absolute_error",
+              "mean_squared_error"},
+             "mean")
+      .Cases({"precision", "recall"}, "ratio")
+      .Case("auc", "auc")
       .Default("");
 }
 
 FailureOr<Value> buildMetric(OpBuilder &b, Location loc, StringRef name,
-                             Value yTrue, Value yPred) {
+                             Value yTrue, Value yPred, Value sampleWeight) {
   auto predType = cast<RankedTensorType>(yPred.getType());
   Type elt = predType.getElementType();
   int64_t rank = predType.getRank(), last = rank - 1;
@@ -239,12 +279,25 @@ FailureOr<Value> buildMetric(OpBuilder &b, Location loc, StringRef name,
         b, loc,
         RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(), elt), v);
   };
-  auto meanAll = [&](Value v) -> Value {
+  auto sumAll = [&](Value v) -> Value {
+    return ReduceSumOp::create(b, loc, v, allAxes(v), false);
+  };
+  // The mean of per-example values `v` (the batch first), weighted by the
+  // sample weights broadcast to `v`'s shape when there are any.
+  auto mean = [&](Value v) -> Value {
+    if (!sampleWeight)
+      return ReduceMeanOp::create(b, loc, v, allAxes(v), false);
+    // sum(w * v) / sum(w broadcast to v): every example has as many
+    // values, so this is the weighted mean of the per-example means.
     int64_t r = cast<RankedTensorType>(v.getType()).getRank();
-    SmallVector<int64_t> all;
-    for (int64_t i = 0; i < r; ++i)
-      all.push_back(i);
-    return ReduceMeanOp::create(b, loc, v, all, false);
+    if (r > 1) {
+      SmallVector<int64_t> inner;
+      for (int64_t d = 1; d < r; ++d)
+        inner.push_back(d);
+      v = ReduceMeanOp::create(b, loc, v, inner, false);
+    }
+    return DivOp::create(b, loc, sumAll(MulOp::create(b, loc, v, sampleWeight)),
+                         sumAll(sampleWeight));
   };
   auto argmax = [&](Value v) -> Value {
     auto t = cast<RankedTensorType>(v.getType());
@@ -259,6 +312,9 @@ FailureOr<Value> buildMetric(OpBuilder &b, Location loc, StringRef name,
     return CastOp::create(b, loc, RankedTensorType::get(t.getShape(), b.getI64Type()),
                           ids);
   };
+  auto meanLast = [&](Value v) -> Value {
+    return ReduceMeanOp::create(b, loc, v, ArrayRef<int64_t>{last}, false);
+  };
   // Whether the true class is among the k highest scores: fewer than k
   // classes score strictly higher.
   auto inTopK = [&](Value hot, int64_t k) -> Value {
@@ -269,30 +325,104 @@ FailureOr<Value> buildMetric(OpBuilder &b, Location loc, StringRef name,
     return asFloat(CompareOp::create(b, loc, CompareDirection::lt, count,
                                      c(static_cast<double>(k))));
   };
+  // One vector of scalars.
+  auto stack = [&](ArrayRef<Value> scalars) -> Value {
+    SmallVector<Value> parts;
+    for (Value v : scalars)
+      parts.push_back(ReshapeOp::create(b, loc, v, ArrayRef<int64_t>{1}));
+    return ConcatOp::create(b, loc, ValueRange(parts), b.getI64IntegerAttr(0));
+  };
   int64_t classes = predType.getDimSize(last);
+  // Per-element weights of the counting metrics: the sample weights along
+  // the batch axis, or one.
+  auto countWeights = [&]() -> Value {
+    return sampleWeight ? weightsAlong(b, loc, sampleWeight, rank) : c(1.0);
+  };
   if (name == "binary_accuracy") {
     Value predicted = asFloat(CompareOp::create(b, loc, CompareDirection::gt, yPred, c(0.5)));
-    return meanAll(asFloat(CompareOp::create(b, loc, CompareDirection::eq, yTrue, predicted)));
+    return mean(meanLast(
+        asFloat(CompareOp::create(b, loc, CompareDirection::eq, yTrue, predicted))));
   }
   if (name == "categorical_accuracy")
-    return meanAll(asFloat(CompareOp::create(b, loc, CompareDirection::eq,
-                                             argmax(yTrue), argmax(yPred))));
+    return mean(asFloat(CompareOp::create(b, loc, CompareDirection::eq,
+                                          argmax(yTrue), argmax(yPred))));
   if (name == "sparse_categorical_accuracy")
-    return meanAll(asFloat(CompareOp::create(b, loc, CompareDirection::eq,
-                                             idsOf(yTrue), argmax(yPred))));
+    return mean(asFloat(CompareOp::create(b, loc, CompareDirection::eq,
+                                          idsOf(yTrue), argmax(yPred))));
   if (name == "top_k_categorical_accuracy" ||
       name == "sparse_top_k_categorical_accuracy") {
     if (ShapedType::isDynamic(classes))
       return emitError(loc) << "metric '" << name
                             << "' needs a static number of classes";
     Value ids = name == "top_k_categorical_accuracy" ? argmax(yTrue) : idsOf(yTrue);
-    return meanAll(inTopK(vjp::oneHot(b, loc, ids, classes, elt), 5));
+    return mean(inTopK(vjp::oneHot(b, loc, ids, classes, elt), 5));
   }
   if (name == "mean_absolute_error")
-    return meanAll(AbsOp::create(b, loc, SubOp::create(b, loc, yTrue, yPred)));
+    return mean(meanLast(AbsOp::create(b, loc, SubOp::create(b, loc, yTrue, yPred))));
   if (name == "mean_squared_error") {
     Value d = SubOp::create(b, loc, yTrue, yPred);
-    return meanAll(MulOp::create(b, loc, d, d));
+    return mean(meanLast(MulOp::create(b, loc, d, d)));
+  }
+  if (name == "precision" || name == "recall" || name == "auc") {
+    if (vjp::elementType(yTrue) != elt)
+      return emitError(loc) << "metric '" << name
+                            << "' needs targets of the predictions' type, got "
+                            << yTrue.getType();
+    // Keras casts the targets to bool; a prediction is positive above the
+    // threshold.
+    Value isTrue = asFloat(CompareOp::create(b, loc, CompareDirection::ne, yTrue, c(0.0)));
+    Value w = countWeights();
+    if (name != "auc") {
+      Value predicted =
+          asFloat(CompareOp::create(b, loc, CompareDirection::gt, yPred, c(0.5)));
+      Value tp = sumAll(MulOp::create(b, loc, MulOp::create(b, loc, predicted, isTrue), w));
+      Value other = name == "precision" ? predicted : isTrue;
+      // predicted or actual positives, weighted, over every element.
+      Value den = sumAll(MulOp::create(b, loc, other, w));
+      return stack({tp, den});
+    }
+    // Thresholds as Keras's: 0 - eps, i / (n - 1) for 0 < i < n - 1, 1 + eps.
+    int64_t n = kAucThresholds;
+    SmallVector<float> thresholds(n);
+    for (int64_t i = 0; i < n; ++i)
+      thresholds[i] = static_cast<float>(i) / static_cast<float>(n - 1);
+    thresholds.front() = 0.0f - 1e-7f;
+    thresholds.back() = 1.0f + 1e-7f;
+    if (!elt.isF32())
+      return emitError(loc) << "metric 'auc' needs f32 predictions, got " << elt;
+    Value thr = ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get({n}, elt),
+                                       ArrayRef<float>(thresholds)));
+    // Along a new last axis of thresholds.
+    SmallVector<int64_t> expanded;
+    for (int64_t d = 0; d < rank; ++d)
+      expanded.push_back(d == 0 ? -1 : predType.getDimSize(d));
+    expanded.push_back(1);
+    for (int64_t d = 1; d < rank; ++d)
+      if (ShapedType::isDynamic(predType.getDimSize(d)))
+        return emitError(loc) << "metric 'auc' needs static non-batch "
+                                 "dimensions, got "
+                              << yPred.getType();
+    auto expand = [&](Value v) -> Value {
+      return ReshapeOp::create(b, loc, v, expanded);
+    };
+    Value predicted = asFloat(CompareOp::create(b, loc, CompareDirection::gt,
+                                                expand(yPred), thr));
+    Value wt = expand(MulOp::create(b, loc, isTrue, w)); // weighted positives
+    Value wf = expand(MulOp::create(b, loc, SubOp::create(b, loc, c(1.0), isTrue), w));
+    SmallVector<int64_t> batchAxes;
+    for (int64_t d = 0; d < rank; ++d)
+      batchAxes.push_back(d);
+    auto sumOver = [&](Value v) -> Value {
+      return ReduceSumOp::create(b, loc, v, batchAxes, false);
+    };
+    Value tp = sumOver(MulOp::create(b, loc, predicted, wt));
+    Value fp = sumOver(MulOp::create(b, loc, predicted, wf));
+    Value positives = sumAll(wt), negatives = sumAll(wf);
+    Value fn = SubOp::create(b, loc, positives, tp);
+    Value tn = SubOp::create(b, loc, negatives, fp);
+    return Value(ConcatOp::create(b, loc, ValueRange{tp, fp, tn, fn},
+                                  b.getI64IntegerAttr(0)));
   }
   return emitError(loc) << "unknown metric '" << name << "'";
 }

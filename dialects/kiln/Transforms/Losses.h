@@ -25,6 +25,10 @@ struct LossOptions {
   /// "sum_over_batch_size" (the mean of the per-example losses), "sum" or
   /// "none" (per-example losses).
   std::string reduction = "sum_over_batch_size";
+  /// Per-example weights (a float tensor of the batch size, or null): each
+  /// example's loss is multiplied by its weight before the reduction, so
+  /// "sum_over_batch_size" is sum(w * loss) / count, as Keras's.
+  mlir::Value sampleWeight;
 };
 
 /// The canonical Keras name of a loss or alias ("mse" ->
@@ -49,14 +53,30 @@ mlir::FailureOr<mlir::Value> buildLoss(mlir::OpBuilder &b, mlir::Location loc,
 /// accuracy); empty for an unknown name.
 std::string canonicalMetricName(llvm::StringRef name, llvm::StringRef loss);
 
-/// Builds metric `name` (canonical) of one batch, a rank-0 value:
-/// binary_accuracy (threshold 0.5), categorical_accuracy,
-/// sparse_categorical_accuracy, top_k_categorical_accuracy and
-/// sparse_top_k_categorical_accuracy (k = 5), mean_absolute_error,
-/// mean_squared_error. The targets are as for the loss.
+/// How a metric's per-batch results combine over an epoch:
+///   "mean"  a rank-0 mean of one batch (binary_accuracy with threshold
+///           0.5, categorical_accuracy, sparse_categorical_accuracy,
+///           top_k_categorical_accuracy and sparse_top_k_categorical_accuracy
+///           with k = 5, mean_absolute_error, mean_squared_error);
+///   "ratio" counts [numerator, denominator] that sum over batches, the
+///           value their quotient (precision: [tp, tp + fp], recall:
+///           [tp, tp + fn], threshold 0.5);
+///   "auc"   confusion counts at kAucThresholds thresholds, [tp, fp, tn,
+///           fn] each of kAucThresholds values, that sum over batches; the
+///           value is Keras's AUC (ROC, interpolated Riemann sum).
+/// Empty for an unknown canonical name.
+llvm::StringRef metricKind(llvm::StringRef name);
+
+/// Keras AUC's default number of thresholds.
+constexpr int64_t kAucThresholds = 200;
+
+/// Builds metric `name` (canonical) of one batch, as `metricKind` says. The
+/// targets are as for the loss; `sampleWeight` (per example, or null)
+/// weights the mean (sum(w * v) / sum(w)) or the counts, as Keras's.
 mlir::FailureOr<mlir::Value> buildMetric(mlir::OpBuilder &b, mlir::Location loc,
                                          llvm::StringRef name, mlir::Value yTrue,
-                                         mlir::Value yPred);
+                                         mlir::Value yPred,
+                                         mlir::Value sampleWeight = {});
 
 } // namespace kiln
 

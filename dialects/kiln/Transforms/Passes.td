@@ -197,10 +197,16 @@ def AddLossPass : Pass<"kiln-add-loss", "mlir::ModuleOp"> {
            "sum_over_batch_size, sum or none">,
     Option<"delta", "delta", "double", /*default=*/"1.0", "Huber's delta">,
     ListOption<"metrics", "metrics", "std::string",
-           "Metrics returned after the loss, each the batch's mean: accuracy "
-           "(resolved by the loss, as Keras), binary/categorical/"
-           "sparse_categorical_accuracy, (sparse_)top_k_categorical_accuracy "
-           "(k = 5), mae, mse">,
+           "Metrics returned after the loss: accuracy (resolved by the loss, "
+           "as Keras), binary/categorical/sparse_categorical_accuracy, "
+           "(sparse_)top_k_categorical_accuracy (k = 5), mae, mse (each the "
+           "batch's mean); precision, recall ([numerator, denominator] "
+           "counts, kiln.metric_kind ratio) and auc (confusion counts at 200 "
+           "thresholds, kiln.metric_kind auc), which sum over an epoch">,
+    Option<"sampleWeight", "sample-weight", "bool", /*default=*/"false",
+           "Add a `sample_weight` argument (one weight per example, after "
+           "the targets) that weights the loss and metrics, as Keras's "
+           "sample_weight and class_weight">,
   ];
 }
 

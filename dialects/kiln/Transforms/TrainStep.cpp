@@ -372,6 +372,22 @@ LogicalResult TrainStepBuilder::build() {
   Value one = kiln::ConstantOp::create(
       b, loc, DenseElementsAttr::get(i64Scalar, APInt(64, 1)));
   Value newIterations = kiln::AddOp::create(b, loc, iterations, one);
+  // Training-mode dropout draws a new mask each step: the step count is the
+  // mask's offset, for the forward op and its VJP (the same mask) alike.
+  SmallVector<kiln::DropoutOp> dropouts;
+  step.walk([&](kiln::DropoutOp d) {
+    if (d.getTraining() && !d.getOffset())
+      dropouts.push_back(d);
+  });
+  for (kiln::DropoutOp d : dropouts) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(d);
+    auto replacement = kiln::DropoutOp::create(
+        b, d.getLoc(), d.getType(), d.getInput(), iterations, d.getRateAttr(),
+        d.getSeedAttr(), d.getTrainingAttr(), d.getNoiseShapeAttr());
+    d.replaceAllUsesWith(replacement.getResult());
+    d.erase();
+  }
 
   SmallVector<Value> results(vjpResults.begin(),
                              vjpResults.begin() + type.getNumResults());

@@ -140,6 +140,18 @@ KILN_API kiln_status_t kiln_model_eval_step(
     kiln_model_t *model, int64_t batch, const void *const *inputs,
     const size_t *input_counts, const void *const *targets,
     const size_t *target_counts, double *metrics);
+/** As kiln_model_train_step and kiln_model_eval_step, with one weight per
+ * example (`batch` floats; NULL: all 1), as Keras's `sample_weight`: the
+ * loss is sum(w * loss) / batch and the metrics are weighted means (or
+ * weighted counts). */
+KILN_API kiln_status_t kiln_model_train_step_weighted(
+    kiln_model_t *model, int64_t batch, const void *const *inputs,
+    const size_t *input_counts, const void *const *targets,
+    const size_t *target_counts, const float *sample_weights, double *metrics);
+KILN_API kiln_status_t kiln_model_eval_step_weighted(
+    kiln_model_t *model, int64_t batch, const void *const *inputs,
+    const size_t *input_counts, const void *const *targets,
+    const size_t *target_counts, const float *sample_weights, double *metrics);
 
 /** Copies state tensor `index` out or in; `count` must be its elements. */
 KILN_API kiln_status_t kiln_model_get_state(const kiln_model_t *model,

@@ -137,6 +137,13 @@ public:
   /// Whether the model runs in training mode (dropout active, batch norm
   /// with batch statistics).
   virtual bool training() const = 0;
+  /// Gives the i-th weight of the layer being called a new value after a
+  /// training step (BatchNormalization's moving averages). Ignored where
+  /// weights are constants.
+  virtual void updateWeight(int i, mlir::Value value) {
+    (void)i;
+    (void)value;
+  }
 };
 
 /// The base class of every layer. A custom layer overrides `build` (create
