@@ -31,6 +31,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <dlfcn.h>
 
@@ -81,6 +82,11 @@ cl::opt<bool> fromLogits("from-logits",
                          cl::sub(trainCmd));
 cl::list<std::string> metrics("metrics", cl::desc("Metrics, comma separated"),
                               cl::CommaSeparated, cl::sub(trainCmd));
+cl::opt<std::string> classWeight(
+    "class-weight",
+    cl::desc("Keras class_weight as CLASS:WEIGHT,... (e.g. 0:1,1:4); "
+             "classes not listed weigh 1"),
+    cl::sub(trainCmd));
 cl::opt<std::string> optimizer("optimizer",
                                cl::desc("sgd, adam, adamw, rmsprop, adagrad"),
                                cl::sub(trainCmd));
@@ -138,6 +144,33 @@ int fail(const Twine &message) {
 }
 
 bool isMlir(StringRef path) { return path.ends_with(".mlir"); }
+
+/// --class-weight as a table by class id (unlisted classes weigh 1).
+bool parseClassWeights(StringRef text, std::vector<double> &out,
+                       std::string &error) {
+  SmallVector<StringRef> items;
+  text.split(items, ',', -1, false);
+  for (StringRef item : items) {
+    auto [cls, weight] = item.trim().split(':');
+    unsigned id;
+    double w;
+    if (cls.trim().getAsInteger(10, id) || id > 1000000 ||
+        weight.trim().getAsDouble(w) || !(w >= 0.0) || !std::isfinite(w)) {
+      error = ("--class-weight: '" + item +
+               "' is not CLASS:WEIGHT (a class id and a finite weight >= 0)")
+                  .str();
+      return false;
+    }
+    if (out.size() <= id)
+      out.resize(id + 1, 1.0);
+    out[id] = w;
+  }
+  if (out.empty()) {
+    error = "--class-weight: no classes given";
+    return false;
+  }
+  return true;
+}
 
 /// The library's functions, looked up by the model's prefix.
 struct Library {
@@ -211,6 +244,12 @@ int runTrain(const char *runtimeArchive) {
   std::string modelName = name.empty()
                               ? sys::path::stem(sys::path::stem(model)).str()
                               : name.getValue();
+  std::vector<double> classWeights;
+  if (!classWeight.empty()) {
+    std::string error;
+    if (!parseClassWeights(classWeight, classWeights, error))
+      return fail(error);
+  }
   if (!kiln::isCIdentifier(modelName))
     return fail("model name '" + modelName +
                 "' is not a C identifier; choose one with --name");
@@ -337,6 +376,10 @@ int runTrain(const char *runtimeArchive) {
   o.seed = seed;
   o.validation_split = validationSplit;
   o.verbose = verbose;
+  if (!classWeights.empty()) {
+    o.class_weights = classWeights.data();
+    o.num_class_weights = static_cast<int32_t>(classWeights.size());
+  }
   bool haveVal = val || validationSplit > 0.0;
   const char *monitor = haveVal ? "val_loss" : "loss";
   if (earlyStopping > 0) {
