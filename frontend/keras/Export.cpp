@@ -331,6 +331,19 @@ History Model::fit(const std::vector<float> &x, const std::vector<double> &y,
   if (!options.csv_log_path.empty())
     o.callbacks.csv_log_path = options.csv_log_path.c_str();
   o.callbacks.terminate_on_nan = options.terminate_on_nan;
+  std::vector<double> classWeights;
+  for (auto [cls, weight] : options.class_weight) {
+    if (cls < 0 || cls > 1000000)
+      throw Error("fit: class_weight has class " + std::to_string(cls) +
+                  "; class ids are 0 to 1000000");
+    if (classWeights.size() <= static_cast<size_t>(cls))
+      classWeights.resize(cls + 1, 1.0);
+    classWeights[cls] = weight;
+  }
+  if (!classWeights.empty()) {
+    o.class_weights = classWeights.data();
+    o.num_class_weights = static_cast<int32_t>(classWeights.size());
+  }
   kiln_history_t *h = nullptr;
   using Fit = int (*)(kiln_model_t *, const kiln_dataset_t *,
                       const kiln_dataset_t *, const kiln_fit_options_t *,

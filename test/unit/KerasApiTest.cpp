@@ -353,3 +353,52 @@ TEST(KerasApi, CompileFitEvaluatePredict) {
         << e.what();
   }
 }
+
+TEST(KerasApi, FitClassWeights) {
+  // One SGD step over one batch with class 1 weighing 4 moves the weights
+  // by the gradient of mean(w * binary cross-entropy), computed here by
+  // hand; the epoch's loss is that weighted mean.
+  std::mt19937 gen(3);
+  std::normal_distribution<double> normal;
+  const int64_t n = 40, features = 3;
+  std::vector<float> x(n * features);
+  std::vector<double> y(n);
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t f = 0; f < features; ++f)
+      x[i * features + f] = static_cast<float>(normal(gen));
+    y[i] = x[i * features] + 0.5 * x[i * features + 1] > 0.3 ? 1.0 : 0.0;
+  }
+  auto out = Dense(1, "sigmoid");
+  Sequential model({Input({features}), out});
+  model.compile(SGD(0.5), "binary_crossentropy", {});
+  Vec k = out->weights()[0].values, b = out->weights()[1].values;
+  FitOptions options;
+  options.epochs = 1;
+  options.batch_size = n;
+  options.shuffle = false;
+  options.verbose = 0;
+  options.class_weight = {{1, 4.0}};
+  History history = model.fit(x, y, options);
+
+  Vec gk(features, 0.0);
+  double gb = 0.0, loss = 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    double z = b[0];
+    for (int64_t f = 0; f < features; ++f)
+      z += x[i * features + f] * k[f];
+    double p = 1.0 / (1.0 + std::exp(-z)), w = y[i] == 1.0 ? 4.0 : 1.0;
+    loss += -w * (y[i] * std::log(p) + (1 - y[i]) * std::log(1 - p)) / n;
+    double g = w * (p - y[i]) / n;
+    for (int64_t f = 0; f < features; ++f)
+      gk[f] += x[i * features + f] * g;
+    gb += g;
+  }
+  for (int64_t f = 0; f < features; ++f)
+    EXPECT_NEAR(out->weights()[0].values[f], k[f] - 0.5 * gk[f], 1e-5) << f;
+  EXPECT_NEAR(out->weights()[1].values[0], b[0] - 0.5 * gb, 1e-5);
+  ASSERT_EQ(history["loss"].size(), 1u);
+  EXPECT_NEAR(history["loss"][0], loss, 1e-5 * loss);
+
+  options.class_weight = {{-1, 2.0}};
+  EXPECT_THROW(model.fit(x, y, options), Error);
+}

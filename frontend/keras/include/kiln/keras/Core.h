@@ -246,6 +246,9 @@ struct FitOptions {
   std::string checkpoint_path;     ///< ModelCheckpoint; "" off
   std::string csv_log_path;        ///< CSVLogger; "" off
   bool terminate_on_nan = true;
+  /// Keras's class_weight: class id -> weight of its examples' loss and
+  /// metrics (classes not listed weigh 1).
+  std::map<int, double> class_weight;
 };
 
 /// Per-epoch logs: "loss", metrics, "val_..." -> one value per epoch.
