@@ -84,8 +84,9 @@ uint64_t &globalSeed() {
   return seed;
 }
 
-/// Keras's to_snake_case, for default layer names.
-std::string snakeCase(const std::string &name) {
+} // namespace
+
+std::string toSnakeCase(const std::string &name) {
   std::string out;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
@@ -101,10 +102,9 @@ std::string snakeCase(const std::string &name) {
   }
   return out;
 }
-} // namespace
 
 std::string uniqueLayerName(const std::string &className) {
-  std::string base = snakeCase(className);
+  std::string base = toSnakeCase(className);
   std::lock_guard<std::mutex> lock(stateMutex());
   int n = nameCounters()[base]++;
   return n == 0 ? base : base + "_" + std::to_string(n);

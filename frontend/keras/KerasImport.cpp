@@ -974,22 +974,6 @@ namespace {
 
 using namespace keras::detail;
 
-/// "SparseCategoricalCrossentropy" -> "sparse_categorical_crossentropy".
-std::string snakeCase(const std::string &name) {
-  std::string s;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (std::isupper(static_cast<unsigned char>(c))) {
-      if (i && name[i - 1] != '_')
-        s.push_back('_');
-      s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    } else {
-      s.push_back(c);
-    }
-  }
-  return s;
-}
-
 /// A Keras loss or metric: a name, or {"class_name", "config"}.
 std::string kerasName(const Json &v, bool *fromLogits) {
   if (v.is_string())
@@ -1006,7 +990,51 @@ std::string kerasName(const Json &v, bool *fromLogits) {
       if (const Json *n = member(*config, "name"); n && n->is_string() &&
                                                    !member(v, "class_name"))
         return n->get<std::string>();
-    return snakeCase(stringMember(v, "class_name", ""));
+    return toSnakeCase(stringMember(v, "class_name", ""));
+  }
+  return "";
+}
+
+/// Why a Precision, Recall or AUC metric object has a configuration other
+/// than the one Kiln computes (threshold 0.5; 200 thresholds, ROC,
+/// interpolation), or "".
+std::string unsupportedMetricConfig(const Json &v) {
+  const Json *config = v.is_object() ? member(v, "config") : nullptr;
+  if (!config || !config->is_object())
+    return "";
+  std::string cls = stringMember(v, "class_name", "");
+  auto set = [&](const char *key) {
+    const Json *f = member(*config, key);
+    return f && !f->is_null() ? f : nullptr;
+  };
+  auto unsupported = [&](const std::string &what) {
+    return "metric " + cls + " with " + what +
+           " is not supported (Kiln computes Precision and Recall at "
+           "threshold 0.5, AUC as the interpolated ROC over 200 thresholds)";
+  };
+  if (cls == "Precision" || cls == "Recall") {
+    if (const Json *t = set("thresholds");
+        t && !(t->is_number() && t->get<double>() == 0.5))
+      return unsupported("thresholds " + t->dump());
+    for (const char *key : {"top_k", "class_id"})
+      if (const Json *f = set(key))
+        return unsupported(std::string(key) + " " + f->dump());
+  }
+  if (cls == "AUC") {
+    if (const Json *n = set("num_thresholds");
+        n && !(n->is_number() && n->get<double>() == 200))
+      return unsupported("num_thresholds " + n->dump());
+    if (std::string c = stringMember(*config, "curve", "ROC"); c != "ROC")
+      return unsupported("curve " + c);
+    if (std::string c = stringMember(*config, "summation_method", "interpolation");
+        c != "interpolation")
+      return unsupported("summation_method " + c);
+    for (const char *key : {"thresholds", "num_labels", "label_weights"})
+      if (const Json *f = set(key))
+        return unsupported(std::string(key) + " " + f->dump());
+    for (const char *key : {"multi_label", "from_logits"})
+      if (boolMember(*config, key, false))
+        return unsupported(std::string(key) + " true");
   }
   return "";
 }
@@ -1040,9 +1068,14 @@ bool parseKerasTrainingConfig(const std::string &text, KerasTrainingConfig &out,
     if (m->is_array() && m->size() == 1 && (*m)[0].is_array())
       m = &(*m)[0];
     if (m->is_array())
-      for (const Json &v : *m)
+      for (const Json &v : *m) {
+        if (std::string why = unsupportedMetricConfig(v); !why.empty()) {
+          error = why;
+          return false;
+        }
         if (std::string n = kerasName(v, nullptr); !n.empty())
           out.metrics.push_back(n);
+      }
   }
   const Json *opt = member(root, "optimizer");
   if (!opt)

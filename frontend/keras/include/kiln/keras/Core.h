@@ -391,6 +391,11 @@ public:
 /// A unique name for a new layer of `className` (`dense`, `dense_1`, ...).
 std::string uniqueLayerName(const std::string &className);
 
+/// Keras's to_snake_case: "SparseCategoricalCrossentropy" ->
+/// "sparse_categorical_crossentropy", "AUC" -> "auc", "KLDivergence" ->
+/// "kl_divergence".
+std::string toSnakeCase(const std::string &name);
+
 } // namespace kiln
 
 #endif // KILN_KERAS_CORE_H
