@@ -10,26 +10,11 @@
   check_stateful.py distinct LOG_CSV     the per-epoch losses (one batch,
       learning rate 0) all differ: dropout draws a new mask every step.
 """
-import json
-import struct
 import sys
 
 import numpy as np
 
-
-def read_state(path):
-    raw = open(path, "rb").read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, t in header.items():
-        if name == "__metadata__":
-            continue
-        if t["dtype"] != "F32":
-            continue
-        b, e = t["data_offsets"]
-        out[name] = np.frombuffer(raw[8 + n + b:8 + n + e], dtype="<f4").reshape(t["shape"])
-    return out
+from check_weighted import read_state
 
 
 def main():
