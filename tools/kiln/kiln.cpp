@@ -17,6 +17,8 @@
 #include "tools/kiln/Train.h"
 
 #include "kiln/keras/Import.h"
+#include "kiln/onnx/Import.h"
+#include "mlir/IR/Verifier.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -40,7 +42,7 @@ cl::SubCommand compileCmd("compile",
                           "Compile a model into libNAME.so and NAME.h");
 
 cl::opt<std::string> inputFile(cl::Positional,
-                               cl::desc("<model: .mlir, .keras, .h5, .json>"),
+                               cl::desc("<model: .mlir, .onnx, .keras, .h5, .json>"),
                                cl::Required, cl::sub(compileCmd));
 cl::opt<std::string> kerasWeights(
     "weights",
@@ -99,10 +101,23 @@ cl::opt<std::string> runName("name",
                              cl::desc("Model name (default: from libNAME.so)"),
                              cl::sub(runCmd));
 
+cl::opt<bool> dynamicBatch(
+    "dynamic-batch",
+    cl::desc("ONNX: make the leading dimension of every input dynamic"),
+    cl::sub(compileCmd));
+
+cl::SubCommand importCmd("import", "Print the kiln IR of an ONNX model");
+cl::opt<std::string> importFile(cl::Positional, cl::desc("<model.onnx>"),
+                                cl::Required, cl::sub(importCmd));
+cl::opt<bool> importDynamicBatch(
+    "dynamic-batch",
+    cl::desc("Make the leading dimension of every input dynamic"),
+    cl::sub(importCmd));
+
 cl::SubCommand summaryCmd("summary",
                           "Print the Keras-style summary of a model file");
 cl::opt<std::string> summaryFile(cl::Positional,
-                                 cl::desc("<model: .keras, .h5, .json>"),
+                                 cl::desc("<model: .onnx, .keras, .h5, .json>"),
                                  cl::Required, cl::sub(summaryCmd));
 cl::opt<std::string> summaryWeights("weights",
                                     cl::desc("Weights file for a JSON config"),
@@ -113,6 +128,8 @@ cl::opt<std::string> summaryWeights("weights",
 bool isMlirFile(StringRef path) {
   return path.ends_with(".mlir") || path.ends_with(".mlirbc") || path == "-";
 }
+
+bool isOnnxFile(StringRef path) { return path.ends_with(".onnx"); }
 
 /// The runtime archive: $KILN_RUNTIME_LIB, else ../lib next to this binary.
 std::string findRuntimeArchive(const char *argv0) {
@@ -158,6 +175,15 @@ int runCompile(const char *argv0) {
     module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &ctx);
     if (!module)
       return 1;
+  } else if (isOnnxFile(inputFile)) {
+    kiln::OnnxImportResult imported;
+    kiln::OnnxImportOptions onnxOptions;
+    onnxOptions.name = name;
+    onnxOptions.dynamicBatch = dynamicBatch;
+    if (!kiln::importOnnxFile(inputFile, ctx, module, imported, onnxOptions)) {
+      errs() << "kiln compile: " << imported.error << "\n";
+      return 1;
+    }
   } else {
     kiln::KerasImportResult imported;
     if (!kiln::importKerasFile(inputFile, kerasWeights, ctx, module, imported)) {
@@ -189,11 +215,41 @@ std::string shapeText(ArrayRef<int64_t> dims) {
   return s + "]";
 }
 
+int runImport() {
+  mlir::DialectRegistry registry;
+  kiln::registerAllDialects(registry);
+  mlir::MLIRContext ctx(registry);
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  kiln::OnnxImportResult imported;
+  kiln::OnnxImportOptions options;
+  options.dynamicBatch = importDynamicBatch;
+  if (!kiln::importOnnxFile(importFile, ctx, module, imported, options)) {
+    errs() << "kiln import: " << imported.error << "\n";
+    return 1;
+  }
+  if (mlir::failed(mlir::verify(*module)))
+    return 1;
+  module->print(outs());
+  return 0;
+}
+
 int runSummary() {
   mlir::DialectRegistry registry;
   kiln::registerAllDialects(registry);
   mlir::MLIRContext ctx(registry);
   mlir::OwningOpRef<mlir::ModuleOp> module;
+  if (isOnnxFile(summaryFile)) {
+    kiln::OnnxImportResult imported;
+    if (!kiln::importOnnxFile(summaryFile, ctx, module, imported)) {
+      errs() << "kiln summary: " << imported.error << "\n";
+      return 1;
+    }
+    outs() << "File: " << summaryFile << " (ONNX, opset " << imported.opset
+           << (imported.producer.empty() ? "" : ", from " + imported.producer)
+           << ")\n"
+           << imported.summary;
+    return 0;
+  }
   kiln::KerasImportResult imported;
   if (!kiln::importKerasFile(summaryFile, summaryWeights, ctx, module,
                              imported)) {
@@ -353,9 +409,11 @@ int main(int argc, char **argv) {
     return runRun();
   if (summaryCmd)
     return runSummary();
+  if (importCmd)
+    return runImport();
   if (kiln_tool::trainCmd)
     return kiln_tool::runTrain(findRuntimeArchive(argv[0]).c_str());
-  errs() << "kiln: expected a subcommand (compile, train, run, summary); see "
+  errs() << "kiln: expected a subcommand (compile, import, train, run, summary); see "
             "kiln --help\n";
   return 1;
 }
