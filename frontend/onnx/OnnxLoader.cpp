@@ -76,6 +76,22 @@ bool loadExternalData(onnx::TensorProto &t, const std::string &dir,
   return true;
 }
 
+/// ONNX's messages span lines; errors here are one line.
+std::string oneLine(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      if (!out.empty() && out.back() != ' ')
+        out.push_back(' ');
+      continue;
+    }
+    out.push_back(c);
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
 } // namespace
 
 bool loadOnnxModel(const std::string &path, onnx::ModelProto &model,
@@ -108,13 +124,13 @@ bool loadOnnxModel(const std::string &path, onnx::ModelProto &model,
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
-    error = "'" + path + "': the ONNX checker rejects the model: " + e.what();
+    error = "'" + path + "': the ONNX checker rejects the model: " + oneLine(e.what());
     return false;
   }
   try {
     onnx::shape_inference::InferShapes(model);
   } catch (const std::exception &e) {
-    error = "'" + path + "': ONNX shape inference fails: " + e.what();
+    error = "'" + path + "': ONNX shape inference fails: " + oneLine(e.what());
     return false;
   }
   return true;
