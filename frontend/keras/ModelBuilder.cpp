@@ -80,15 +80,16 @@ public:
     // Only weights that are arguments (state) can take a new value.
     if (!bound_.count(w))
       return;
+    std::string name = current_->name() + "/" + w->name;
     for (auto &u : updates_)
-      if (u.first == w) {
+      if (u.first == name) {
         u.second = value;
         return;
       }
-    updates_.push_back({w, value});
+    updates_.push_back({name, value});
   }
-  /// The weights given new values, in order of the first update.
-  const std::vector<std::pair<const Weight *, Value>> &updates() const {
+  /// The new values, by weight ("layer/weight"), in order of first update.
+  const std::vector<std::pair<std::string, Value>> &updates() const {
     return updates_;
   }
 
@@ -107,7 +108,7 @@ private:
   Layer *current_ = nullptr;
   std::map<const Weight *, Value> cache_;
   std::set<const Weight *> bound_;
-  std::vector<std::pair<const Weight *, Value>> updates_;
+  std::vector<std::pair<std::string, Value>> updates_;
 };
 
 /// Emits the calls of `model`'s graph, in order, with `inputs` bound to its
@@ -223,20 +224,15 @@ OwningOpRef<ModuleOp> Model::buildTrainableModule(MLIRContext &ctx) const {
     std::vector<Value> results = emitGraph(emitter, *this, args);
     // Weights a training step updates (moving averages) are extra results,
     // named after the state they replace.
-    std::vector<std::string> updated;
-    for (auto [w, value] : emitter.updates()) {
-      for (auto [layer, lw] : weights)
-        if (lw == w)
-          updated.push_back("new_" + layer->name() + "/" + w->name);
-      results.push_back(value);
-    }
+    for (const auto &update : emitter.updates())
+      results.push_back(update.second);
     func::ReturnOp::create(b, loc, ValueRange(results));
     fn.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
     for (unsigned i = 0; i < base.getNumResults(); ++i)
       fn.setResultAttrs(i, base.getResultAttrDict(i));
-    for (auto [k, n] : llvm::enumerate(updated)) {
+    for (auto [k, update] : llvm::enumerate(emitter.updates())) {
       unsigned i = base.getNumResults() + k;
-      fn.setResultAttr(i, "kiln.name", b.getStringAttr(n));
+      fn.setResultAttr(i, "kiln.name", b.getStringAttr("new_" + update.first));
       fn.setResultAttr(i, "kiln.state_update", b.getUnitAttr());
     }
   }

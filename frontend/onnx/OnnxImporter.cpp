@@ -359,6 +359,7 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
       error = "initializer: " + error;
       return false;
     }
+    // Scalar initializers (epsilons, scales) stay constants.
     if (options.trainable && isa<FloatType>(a->getElementType()) &&
         a->getNumElements() > 1) {
       params.push_back(*a);

@@ -74,8 +74,8 @@ struct NodeContext {
               op->getPropertiesStorage(), op->getRegions(), types)) ||
           types.size() != 1) {
         op->erase();
-        return mlir::failure(
-            mlir::failed(fail(message.empty() ? "invalid operands" : message)));
+        (void)fail(message.empty() ? "invalid operands" : message);
+        return mlir::failure();
       }
     }
     op->getResult(0).setType(types[0]);

@@ -9,9 +9,8 @@
 
 #include "OnnxImporterImpl.h"
 
-#include "llvm/ADT/StringSwitch.h"
-
 #include <cmath>
+#include <type_traits>
 #include <numeric>
 
 using namespace mlir;
@@ -74,41 +73,28 @@ DenseElementsAttr foldBinary(DenseElementsAttr l, DenseElementsAttr r,
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-LogicalResult unary(NodeContext &c) {
+/// An op of one input and no attributes.
+template <typename OpT> LogicalResult unaryOp(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
-  Value x = c.in(0);
-  StringRef op = c.node.op_type();
-  V r = llvm::StringSwitch<std::function<V()>>(op)
-            .Case("Relu", [&] { return c.make<ReluOp>(x); })
-            .Case("Sigmoid", [&] { return c.make<SigmoidOp>(x); })
-            .Case("Tanh", [&] { return c.make<TanhOp>(x); })
-            .Case("Exp", [&] { return c.make<ExpOp>(x); })
-            .Case("Log", [&] { return c.make<LogOp>(x); })
-            .Case("Sqrt", [&] { return c.make<SqrtOp>(x); })
-            .Case("Neg", [&] { return c.make<NegOp>(x); })
-            .Case("Abs", [&] { return c.make<AbsOp>(x); })
-            .Case("Sign", [&] { return c.make<SignOp>(x); })
-            .Case("Erf", [&] { return c.make<ErfOp>(x); })
-            .Case("Floor", [&] { return c.make<FloorOp>(x); })
-            .Case("Ceil", [&] { return c.make<CeilOp>(x); })
-            .Case("Reciprocal", [&] { return c.make<ReciprocalOp>(x); })
-            .Case("Sin", [&] { return c.make<SinOp>(x); })
-            .Case("Cos", [&] { return c.make<CosOp>(x); })
-            .Case("Not", [&] { return c.make<NotOp>(x); })
-            .Case("Softplus", [&] { return c.make<SoftplusOp>(x); })
-            .Case("Softsign", [&] { return c.make<SoftsignOp>(x); })
-            .Case("LeakyRelu",
-                  [&] { return c.make<LeakyReluOp>(x, c.b.getF64FloatAttr(c.attrFloat("alpha", 0.01))); })
-            .Case("Elu",
-                  [&] { return c.make<EluOp>(x, c.b.getF64FloatAttr(c.attrFloat("alpha", 1.0))); })
-            .Case("HardSigmoid",
-                  [&] {
-                    return c.make<HardSigmoidOp>(x, c.b.getF64FloatAttr(c.attrFloat("alpha", 0.2)),
-                                                 c.b.getF64FloatAttr(c.attrFloat("beta", 0.5)));
-                  })
-            .Default([&]() -> V { return failure(failed(c.fail("no unary rule"))); })();
-  return done(c, r);
+  return done(c, c.make<OpT>(c.in(0)));
+}
+
+/// LeakyRelu and Elu: one `alpha` attribute.
+template <typename OpT, int DefaultAlphaPercent>
+LogicalResult alphaOp(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  return done(c, c.make<OpT>(c.in(0), c.b.getF64FloatAttr(c.attrFloat(
+                                          "alpha", DefaultAlphaPercent / 100.0))));
+}
+
+LogicalResult hardSigmoid(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  return done(c, c.make<HardSigmoidOp>(c.in(0),
+                                       c.b.getF64FloatAttr(c.attrFloat("alpha", 0.2)),
+                                       c.b.getF64FloatAttr(c.attrFloat("beta", 0.5))));
 }
 
 LogicalResult identity(NodeContext &c) {
@@ -133,41 +119,25 @@ double fSub(double a, double b) { return a - b; }
 double fMul(double a, double b) { return a * b; }
 double fDiv(double a, double b) { return b != 0 ? a / b : 0; }
 
-LogicalResult binary(NodeContext &c) {
+/// A broadcasting op of two inputs; with `Fold`, known inputs fold on the
+/// host (shape arithmetic).
+template <typename OpT, double (*Fold)(double, double) = nullptr>
+LogicalResult binaryOp(NodeContext &c) {
   if (!c.has(0) || !c.has(1))
     return c.fail("needs two inputs");
-  StringRef op = c.node.op_type();
-  double (*fold)(double, double) = llvm::StringSwitch<double (*)(double, double)>(op)
-                                       .Case("Add", fAdd)
-                                       .Case("Sub", fSub)
-                                       .Case("Mul", fMul)
-                                       .Case("Div", fDiv)
-                                       .Default(nullptr);
-  if (fold)
-    if (DenseElementsAttr k = foldBinary(c.known(0), c.known(1), fold)) {
+  if constexpr (Fold != nullptr)
+    if (DenseElementsAttr k = foldBinary(c.known(0), c.known(1), Fold)) {
       c.outKnown(0, k);
       return success();
     }
-  Value l = c.in(0), r = c.in(1);
-  auto cmp = [&](CompareDirection d) {
-    return c.make<CompareOp>(CompareDirectionAttr::get(c.b.getContext(), d), l, r);
-  };
-  V v = llvm::StringSwitch<std::function<V()>>(op)
-            .Case("Add", [&] { return c.make<AddOp>(l, r); })
-            .Case("Sub", [&] { return c.make<SubOp>(l, r); })
-            .Case("Mul", [&] { return c.make<MulOp>(l, r); })
-            .Case("Div", [&] { return c.make<DivOp>(l, r); })
-            .Case("Pow", [&] { return c.make<PowOp>(l, r); })
-            .Case("And", [&] { return c.make<AndOp>(l, r); })
-            .Case("Or", [&] { return c.make<OrOp>(l, r); })
-            .Case("Xor", [&] { return c.make<XorOp>(l, r); })
-            .Case("Equal", [&] { return cmp(CompareDirection::eq); })
-            .Case("Greater", [&] { return cmp(CompareDirection::gt); })
-            .Case("Less", [&] { return cmp(CompareDirection::lt); })
-            .Case("GreaterOrEqual", [&] { return cmp(CompareDirection::ge); })
-            .Case("LessOrEqual", [&] { return cmp(CompareDirection::le); })
-            .Default([&]() -> V { return failure(failed(c.fail("no binary rule"))); })();
-  return done(c, v);
+  return done(c, c.make<OpT>(c.in(0), c.in(1)));
+}
+
+template <CompareDirection D> LogicalResult compareOp(NodeContext &c) {
+  if (!c.has(0) || !c.has(1))
+    return c.fail("needs two inputs");
+  return done(c, c.make<CompareOp>(CompareDirectionAttr::get(c.b.getContext(), D),
+                                   c.in(0), c.in(1)));
 }
 
 /// Max, Min, Sum, Mean over any number of inputs.
@@ -611,19 +581,26 @@ LogicalResult expand(NodeContext &c) {
 // Reductions
 //===----------------------------------------------------------------------===//
 
-LogicalResult reduce(NodeContext &c) {
+/// What a reduction applies before (Pre) and after (Post) reducing.
+enum class Pre { none, square, abs, exp };
+enum class Post { none, sqrt, log };
+
+/// Reduce* ops: ReduceT over the axes, with ReduceL1, ReduceL2,
+/// ReduceSumSquare, ReduceLogSum and ReduceLogSumExp as Pre and Post.
+template <typename ReduceT, Pre P = Pre::none, Post Q = Post::none>
+LogicalResult reduceOp(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
   auto t = c.typeOf(0);
-  StringRef op = c.node.op_type();
+  bool axesInput = std::is_same_v<ReduceT, ReduceSumOp> && P == Pre::none &&
+                   Q == Post::none;
   std::optional<std::vector<int64_t>> axes =
-      op == "ReduceSum" ? axesOf(c, 1, 13) : c.attrInts("axes");
+      axesInput ? axesOf(c, 1, 13) : c.attrInts("axes");
   if (axes && !axes->empty() && (*axes)[0] == INT64_MIN)
     return c.fail("axes must be known at compile time");
-  bool keep = c.attrInt("keepdims", 1) != 0;
   std::vector<int64_t> all;
   if (!axes || axes->empty()) {
-    if (op == "ReduceSum" && c.attrInt("noop_with_empty_axes", 0))
+    if (axesInput && c.attrInt("noop_with_empty_axes", 0))
       return identity(c);
     for (int64_t d = 0; d < t.getRank(); ++d)
       all.push_back(d);
@@ -632,44 +609,21 @@ LogicalResult reduce(NodeContext &c) {
       all.push_back(c.normAxis(a, t.getRank()));
     std::sort(all.begin(), all.end());
   }
-  auto axesAttr = c.b.getDenseI64ArrayAttr(all);
-  auto keepAttr = c.b.getBoolAttr(keep);
-  Value x = c.in(0);
-  V v = llvm::StringSwitch<std::function<V()>>(op)
-            .Case("ReduceSum", [&] { return c.make<ReduceSumOp>(x, axesAttr, keepAttr); })
-            .Case("ReduceMean", [&] { return c.make<ReduceMeanOp>(x, axesAttr, keepAttr); })
-            .Case("ReduceMax", [&] { return c.make<ReduceMaxOp>(x, axesAttr, keepAttr); })
-            .Case("ReduceMin", [&] { return c.make<ReduceMinOp>(x, axesAttr, keepAttr); })
-            .Case("ReduceProd", [&] { return c.make<ReduceProdOp>(x, axesAttr, keepAttr); })
-            .Case("ReduceSumSquare",
-                  [&]() -> V {
-                    V sq = c.make<MulOp>(x, x);
-                    return failed(sq) ? sq : c.make<ReduceSumOp>(*sq, axesAttr, keepAttr);
-                  })
-            .Case("ReduceL1",
-                  [&]() -> V {
-                    V a = c.make<AbsOp>(x);
-                    return failed(a) ? a : c.make<ReduceSumOp>(*a, axesAttr, keepAttr);
-                  })
-            .Case("ReduceL2",
-                  [&]() -> V {
-                    V sq = c.make<MulOp>(x, x);
-                    V s = failed(sq) ? sq : c.make<ReduceSumOp>(*sq, axesAttr, keepAttr);
-                    return failed(s) ? s : c.make<SqrtOp>(*s);
-                  })
-            .Case("ReduceLogSum",
-                  [&]() -> V {
-                    V s = c.make<ReduceSumOp>(x, axesAttr, keepAttr);
-                    return failed(s) ? s : c.make<LogOp>(*s);
-                  })
-            .Case("ReduceLogSumExp",
-                  [&]() -> V {
-                    V e = c.make<ExpOp>(x);
-                    V s = failed(e) ? e : c.make<ReduceSumOp>(*e, axesAttr, keepAttr);
-                    return failed(s) ? s : c.make<LogOp>(*s);
-                  })
-            .Default([&]() -> V { return failure(failed(c.fail("no reduction rule"))); })();
-  return done(c, v);
+  V x = c.in(0);
+  if (P == Pre::square)
+    x = c.make<MulOp>(*x, *x);
+  else if (P == Pre::abs)
+    x = c.make<AbsOp>(*x);
+  else if (P == Pre::exp)
+    x = c.make<ExpOp>(*x);
+  if (succeeded(x))
+    x = c.make<ReduceT>(*x, c.b.getDenseI64ArrayAttr(all),
+                        c.b.getBoolAttr(c.attrInt("keepdims", 1) != 0));
+  if (succeeded(x) && Q == Post::sqrt)
+    x = c.make<SqrtOp>(*x);
+  else if (succeeded(x) && Q == Post::log)
+    x = c.make<LogOp>(*x);
+  return done(c, x);
 }
 
 LogicalResult argReduce(NodeContext &c) {
@@ -704,30 +658,29 @@ std::pair<std::vector<int64_t>, std::vector<int64_t>> layoutPerms(int64_t rank) 
 
 /// ONNX pads [x1_begin, x2_begin, ..., x1_end, ...] (or auto_pad) as kiln
 /// (low, high) pairs.
-FailureOr<std::vector<int64_t>> padding(NodeContext &c, RankedTensorType t,
-                                        ArrayRef<int64_t> window,
-                                        ArrayRef<int64_t> strides,
-                                        ArrayRef<int64_t> dilations) {
+LogicalResult padding(NodeContext &c, RankedTensorType t, ArrayRef<int64_t> window,
+                      ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                      std::vector<int64_t> &out) {
   size_t n = window.size();
-  std::vector<int64_t> out(2 * n, 0);
+  out.assign(2 * n, 0);
   std::string autoPad = c.attrString("auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
     if (auto p = c.attrInts("pads")) {
       if (p->size() != 2 * n)
-        return failure(failed(c.fail("pads must have " + Twine(2 * n) + " values")));
+        return c.fail("pads must have " + Twine(2 * n) + " values");
       for (size_t i = 0; i < n; ++i)
         out[2 * i] = (*p)[i], out[2 * i + 1] = (*p)[n + i];
     }
-    return out;
+    return success();
   }
   if (autoPad == "VALID")
-    return out;
+    return success();
   if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
-    return failure(failed(c.fail("unknown auto_pad '" + autoPad + "'")));
+    return c.fail("unknown auto_pad '" + autoPad + "'");
   for (size_t i = 0; i < n; ++i) {
     int64_t in = t.getDimSize(2 + i);
     if (ShapedType::isDynamic(in))
-      return failure(failed(c.fail("auto_pad needs static spatial dimensions")));
+      return c.fail("auto_pad needs static spatial dimensions");
     int64_t outSize = (in + strides[i] - 1) / strides[i];
     int64_t total = std::max<int64_t>(
         0, (outSize - 1) * strides[i] + dilations[i] * (window[i] - 1) + 1 - in);
@@ -735,7 +688,7 @@ FailureOr<std::vector<int64_t>> padding(NodeContext &c, RankedTensorType t,
     out[2 * i] = autoPad == "SAME_UPPER" ? small : big;
     out[2 * i + 1] = autoPad == "SAME_UPPER" ? big : small;
   }
-  return out;
+  return success();
 }
 
 LogicalResult conv(NodeContext &c) {
@@ -749,8 +702,8 @@ LogicalResult conv(NodeContext &c) {
   std::vector<int64_t> window(wt.getShape().begin() + 2, wt.getShape().end());
   auto strides = c.attrInts("strides").value_or(std::vector<int64_t>(n, 1));
   auto dilations = c.attrInts("dilations").value_or(std::vector<int64_t>(n, 1));
-  auto pads = padding(c, t, window, strides, dilations);
-  if (failed(pads))
+  std::vector<int64_t> pads;
+  if (failed(padding(c, t, window, strides, dilations, pads)))
     return failure();
   auto [toLast, toFirst] = layoutPerms(rank);
   // OIHW -> HWIO.
@@ -764,7 +717,7 @@ LogicalResult conv(NodeContext &c) {
   if (failed(x) || failed(w))
     return failure();
   V y = c.make<ConvOp>(*x, *w, c.b.getDenseI64ArrayAttr(strides),
-                       c.b.getDenseI64ArrayAttr(dilations), c.b.getDenseI64ArrayAttr(*pads),
+                       c.b.getDenseI64ArrayAttr(dilations), c.b.getDenseI64ArrayAttr(pads),
                        c.b.getI64IntegerAttr(c.attrInt("group", 1)));
   if (succeeded(y) && c.has(2))
     y = c.make<AddOp>(*y, c.in(2));
@@ -802,8 +755,8 @@ LogicalResult pool(NodeContext &c) {
     return c.fail("needs kernel_shape with one value per spatial dimension");
   auto strides = c.attrInts("strides").value_or(std::vector<int64_t>(n, 1));
   auto dilations = c.attrInts("dilations").value_or(std::vector<int64_t>(n, 1));
-  auto pads = padding(c, t, *window, strides, dilations);
-  if (failed(pads))
+  std::vector<int64_t> pads;
+  if (failed(padding(c, t, *window, strides, dilations, pads)))
     return failure();
   V x = c.make<TransposeOp>(c.in(0), c.b.getDenseI64ArrayAttr(toLast));
   if (failed(x))
@@ -812,11 +765,11 @@ LogicalResult pool(NodeContext &c) {
             ? c.make<MaxPoolOp>(*x, c.b.getDenseI64ArrayAttr(*window),
                                 c.b.getDenseI64ArrayAttr(strides),
                                 c.b.getDenseI64ArrayAttr(dilations),
-                                c.b.getDenseI64ArrayAttr(*pads))
+                                c.b.getDenseI64ArrayAttr(pads))
             : c.make<AvgPoolOp>(*x, c.b.getDenseI64ArrayAttr(*window),
                                 c.b.getDenseI64ArrayAttr(strides),
                                 c.b.getDenseI64ArrayAttr(dilations),
-                                c.b.getDenseI64ArrayAttr(*pads),
+                                c.b.getDenseI64ArrayAttr(pads),
                                 c.b.getBoolAttr(c.attrInt("count_include_pad", 0) != 0));
   if (failed(y))
     return failure();
@@ -842,46 +795,46 @@ LogicalResult batchNorm(NodeContext &c) {
 
 static const OpEntry kOps[] = {
     // Elementwise
-    {"Abs", 7, 17, unary, ""},
-    {"Add", 7, 17, binary, "NumPy broadcasting"},
-    {"And", 7, 17, binary, ""},
-    {"Ceil", 7, 17, unary, ""},
+    {"Abs", 7, 17, unaryOp<AbsOp>, ""},
+    {"Add", 7, 17, (binaryOp<AddOp, fAdd>), "NumPy broadcasting"},
+    {"And", 7, 17, binaryOp<AndOp>, ""},
+    {"Ceil", 7, 17, unaryOp<CeilOp>, ""},
     {"Clip", 7, 17, clip, "min/max constant"},
-    {"Cos", 7, 17, unary, ""},
-    {"Div", 7, 17, binary, ""},
-    {"Elu", 7, 17, unary, ""},
-    {"Equal", 7, 17, binary, ""},
-    {"Erf", 9, 17, unary, ""},
-    {"Exp", 7, 17, unary, ""},
-    {"Floor", 7, 17, unary, ""},
-    {"Greater", 7, 17, binary, ""},
-    {"GreaterOrEqual", 12, 17, binary, ""},
-    {"HardSigmoid", 7, 17, unary, ""},
-    {"LeakyRelu", 7, 17, unary, ""},
-    {"Less", 7, 17, binary, ""},
-    {"LessOrEqual", 12, 17, binary, ""},
-    {"Log", 7, 17, unary, ""},
+    {"Cos", 7, 17, unaryOp<CosOp>, ""},
+    {"Div", 7, 17, (binaryOp<DivOp, fDiv>), ""},
+    {"Elu", 7, 17, (alphaOp<EluOp, 100>), ""},
+    {"Equal", 7, 17, compareOp<CompareDirection::eq>, ""},
+    {"Erf", 9, 17, unaryOp<ErfOp>, ""},
+    {"Exp", 7, 17, unaryOp<ExpOp>, ""},
+    {"Floor", 7, 17, unaryOp<FloorOp>, ""},
+    {"Greater", 7, 17, compareOp<CompareDirection::gt>, ""},
+    {"GreaterOrEqual", 12, 17, compareOp<CompareDirection::ge>, ""},
+    {"HardSigmoid", 7, 17, hardSigmoid, ""},
+    {"LeakyRelu", 7, 17, (alphaOp<LeakyReluOp, 1>), ""},
+    {"Less", 7, 17, compareOp<CompareDirection::lt>, ""},
+    {"LessOrEqual", 12, 17, compareOp<CompareDirection::le>, ""},
+    {"Log", 7, 17, unaryOp<LogOp>, ""},
     {"Max", 7, 17, variadic, ""},
     {"Mean", 7, 17, variadic, ""},
     {"Min", 7, 17, variadic, ""},
-    {"Mul", 7, 17, binary, ""},
-    {"Neg", 7, 17, unary, ""},
-    {"Not", 7, 17, unary, ""},
-    {"Or", 7, 17, binary, ""},
-    {"Pow", 7, 17, binary, ""},
-    {"Reciprocal", 7, 17, unary, ""},
-    {"Relu", 7, 17, unary, ""},
-    {"Sigmoid", 7, 17, unary, ""},
-    {"Sign", 9, 17, unary, ""},
-    {"Sin", 7, 17, unary, ""},
-    {"Softplus", 7, 17, unary, ""},
-    {"Softsign", 7, 17, unary, ""},
-    {"Sqrt", 7, 17, unary, ""},
-    {"Sub", 7, 17, binary, ""},
+    {"Mul", 7, 17, (binaryOp<MulOp, fMul>), ""},
+    {"Neg", 7, 17, unaryOp<NegOp>, ""},
+    {"Not", 7, 17, unaryOp<NotOp>, ""},
+    {"Or", 7, 17, binaryOp<OrOp>, ""},
+    {"Pow", 7, 17, binaryOp<PowOp>, ""},
+    {"Reciprocal", 7, 17, unaryOp<ReciprocalOp>, ""},
+    {"Relu", 7, 17, unaryOp<ReluOp>, ""},
+    {"Sigmoid", 7, 17, unaryOp<SigmoidOp>, ""},
+    {"Sign", 9, 17, unaryOp<SignOp>, ""},
+    {"Sin", 7, 17, unaryOp<SinOp>, ""},
+    {"Softplus", 7, 17, unaryOp<SoftplusOp>, ""},
+    {"Softsign", 7, 17, unaryOp<SoftsignOp>, ""},
+    {"Sqrt", 7, 17, unaryOp<SqrtOp>, ""},
+    {"Sub", 7, 17, (binaryOp<SubOp, fSub>), ""},
     {"Sum", 7, 17, variadic, ""},
-    {"Tanh", 7, 17, unary, ""},
+    {"Tanh", 7, 17, unaryOp<TanhOp>, ""},
     {"Where", 9, 17, where, ""},
-    {"Xor", 7, 17, binary, ""},
+    {"Xor", 7, 17, binaryOp<XorOp>, ""},
     // Contractions, softmax
     {"Gemm", 7, 17, gemm, "2-D A and B"},
     {"MatMul", 7, 17, matmul, ""},
@@ -906,16 +859,16 @@ static const OpEntry kOps[] = {
     // Reductions
     {"ArgMax", 7, 17, argReduce, "select_last_index = 0"},
     {"ArgMin", 7, 17, argReduce, "select_last_index = 0"},
-    {"ReduceL1", 7, 17, reduce, ""},
-    {"ReduceL2", 7, 17, reduce, ""},
-    {"ReduceLogSum", 7, 17, reduce, ""},
-    {"ReduceLogSumExp", 7, 17, reduce, ""},
-    {"ReduceMax", 7, 17, reduce, ""},
-    {"ReduceMean", 7, 17, reduce, ""},
-    {"ReduceMin", 7, 17, reduce, ""},
-    {"ReduceProd", 7, 17, reduce, ""},
-    {"ReduceSum", 7, 17, reduce, "axes known at compile time"},
-    {"ReduceSumSquare", 7, 17, reduce, ""},
+    {"ReduceL1", 7, 17, (reduceOp<ReduceSumOp, Pre::abs>), ""},
+    {"ReduceL2", 7, 17, (reduceOp<ReduceSumOp, Pre::square, Post::sqrt>), ""},
+    {"ReduceLogSum", 7, 17, (reduceOp<ReduceSumOp, Pre::none, Post::log>), ""},
+    {"ReduceLogSumExp", 7, 17, (reduceOp<ReduceSumOp, Pre::exp, Post::log>), ""},
+    {"ReduceMax", 7, 17, reduceOp<ReduceMaxOp>, ""},
+    {"ReduceMean", 7, 17, reduceOp<ReduceMeanOp>, ""},
+    {"ReduceMin", 7, 17, reduceOp<ReduceMinOp>, ""},
+    {"ReduceProd", 7, 17, reduceOp<ReduceProdOp>, ""},
+    {"ReduceSum", 7, 17, reduceOp<ReduceSumOp>, "axes known at compile time"},
+    {"ReduceSumSquare", 7, 17, (reduceOp<ReduceSumOp, Pre::square>), ""},
     // Convolution, pooling, normalization
     {"AveragePool", 7, 17, pool, "ceil_mode = 0"},
     {"BatchNormalization", 7, 17, batchNorm, "inference"},

@@ -156,7 +156,8 @@ static void freeModel(kiln_model_t *model) {
     free(model->entries[e].results);
   }
   for (int32_t i = 0; i < KILN_MAX_TENSORS; ++i)
-    free(model->metricCounts[i]);
+    free(model->metricCounts[i]), free(model->metricRaw[i]);
+  free(model->ones);
   free(model->state);
   free(model->role);
   free(model->fill);
@@ -262,9 +263,11 @@ kiln_status_t kiln_model_parse(const char *description,
                                               (k != KILN_METRIC_AUC ||
                                                info->dims[0] % 4 == 0));
       model->metricKind[*count] = k;
-      if (ok && k != KILN_METRIC_MEAN)
-        ok = (model->metricCounts[*count] =
-                  calloc((size_t)info->dims[0], sizeof(double))) != NULL;
+      if (ok && k != KILN_METRIC_MEAN) {
+        model->metricCounts[*count] = calloc((size_t)info->dims[0], sizeof(double));
+        model->metricRaw[*count] = calloc((size_t)info->dims[0], sizeof(float));
+        ok = model->metricCounts[*count] && model->metricRaw[*count];
+      }
     }
     if (ok)
       ++*count;

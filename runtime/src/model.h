@@ -51,8 +51,13 @@ struct kiln_model_t {
   kiln_tensor_info_t targets[KILN_MAX_TENSORS];
   kiln_tensor_info_t metrics[KILN_MAX_TENSORS];
   kiln_metric_kind_t metricKind[KILN_MAX_TENSORS];
-  /* Count metrics: the counts of the latest step (elements of the metric). */
+  /* Count metrics: the counts of the latest step (elements of the metric),
+   * and the f32 buffer they are copied out through. */
   double *metricCounts[KILN_MAX_TENSORS];
+  float *metricRaw[KILN_MAX_TENSORS];
+  /* Unit sample weights for unweighted steps, numOnes of them. */
+  float *ones;
+  int64_t numOnes;
   kiln_tensor_info_t sampleWeight; /* f32 [batch], for 'w' references */
   kiln_tensor_info_t *state;   /* numState */
   kiln_role_t *role;

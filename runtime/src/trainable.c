@@ -124,14 +124,19 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
                               const float *sampleWeights, void *const *outputs,
                               double *metrics) {
   const kiln_entry_t *e = &m->entries[which];
-  float *ones = NULL;
   for (int32_t i = 0; !sampleWeights && i < e->numArgs; ++i)
     if (e->args[i].kind == 'w') {
-      if (!(ones = malloc((size_t)batch * sizeof *ones)))
-        return fail(KILN_OUT_OF_MEMORY, "out of memory");
-      for (int64_t k = 0; k < batch; ++k)
-        ones[k] = 1.0f;
-      sampleWeights = ones;
+      /* Unweighted: ones, kept for the largest batch seen. */
+      if (m->numOnes < batch) {
+        float *grown = realloc(m->ones, (size_t)batch * sizeof *grown);
+        if (!grown)
+          return fail(KILN_OUT_OF_MEMORY, "out of memory");
+        for (int64_t k = m->numOnes; k < batch; ++k)
+          grown[k] = 1.0f;
+        m->ones = grown;
+        m->numOnes = batch;
+      }
+      sampleWeights = m->ones;
     }
   size_t words = 0, resultWords = 0;
   for (int32_t i = 0; i < e->numArgs; ++i)
@@ -145,7 +150,6 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
   void **freed = calloc((size_t)e->numResults + 1, sizeof(void *));
   if (!block || !args || !argData || !staged || !freed) {
     free(block), free(args), free(argData), free(staged), free(freed);
-    free(ones);
     return fail(KILN_OUT_OF_MEMORY, "out of memory");
   }
   int64_t *results = block, *cursor = block + resultWords;
@@ -186,17 +190,12 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
                                                  : (double)*(float *)value;
     } else if (status == KILN_OK && r.kind == 'm' && metrics) {
       int64_t n = info->dims[0];
-      float *counts = malloc((size_t)n * sizeof *counts);
-      if (!counts) {
-        status = fail(KILN_OUT_OF_MEMORY, "out of memory");
-      } else {
-        kiln_copy_out(cursor, info, counts, elementSize);
-        for (int64_t k = 0; k < n; ++k)
-          m->metricCounts[r.index][k] = counts[k];
-        free(counts);
-        metrics[r.index] = kiln_metric_value(m->metricKind[r.index],
-                                             m->metricCounts[r.index], n);
-      }
+      double *counts = m->metricCounts[r.index];
+      float *raw = m->metricRaw[r.index];
+      kiln_copy_out(cursor, info, raw, elementSize);
+      for (int64_t k = 0; k < n; ++k)
+        counts[k] = raw[k];
+      metrics[r.index] = kiln_metric_value(m->metricKind[r.index], counts, n);
     }
     if (status == KILN_OK && r.kind == 's') {
       staged[r.index] = alignedAlloc(kiln_tensor_bytes(info, 1));
@@ -231,7 +230,6 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
     }
   }
   free(block), free(args), free(argData), free(staged), free(freed);
-  free(ones);
   return status;
 }
 
@@ -323,16 +321,6 @@ static kiln_status_t step(kiln_model_t *m, kiln_entry_kind_t which,
                          NULL, metrics);
 }
 
-kiln_status_t kiln_model_train_step(kiln_model_t *m, int64_t batch,
-                                    const void *const *inputs,
-                                    const size_t *input_counts,
-                                    const void *const *targets,
-                                    const size_t *target_counts,
-                                    double *metrics) {
-  return step(m, KILN_ENTRY_TRAIN, "train_step", batch, inputs, input_counts,
-              targets, target_counts, NULL, metrics);
-}
-
 kiln_status_t kiln_model_train_step_weighted(
     kiln_model_t *m, int64_t batch, const void *const *inputs,
     const size_t *input_counts, const void *const *targets,
@@ -349,14 +337,24 @@ kiln_status_t kiln_model_eval_step_weighted(
               targets, target_counts, sample_weights, metrics);
 }
 
+kiln_status_t kiln_model_train_step(kiln_model_t *m, int64_t batch,
+                                    const void *const *inputs,
+                                    const size_t *input_counts,
+                                    const void *const *targets,
+                                    const size_t *target_counts,
+                                    double *metrics) {
+  return kiln_model_train_step_weighted(m, batch, inputs, input_counts, targets,
+                                        target_counts, NULL, metrics);
+}
+
 kiln_status_t kiln_model_eval_step(kiln_model_t *m, int64_t batch,
                                    const void *const *inputs,
                                    const size_t *input_counts,
                                    const void *const *targets,
                                    const size_t *target_counts,
                                    double *metrics) {
-  return step(m, KILN_ENTRY_EVAL, "eval_step", batch, inputs, input_counts,
-              targets, target_counts, NULL, metrics);
+  return kiln_model_eval_step_weighted(m, batch, inputs, input_counts, targets,
+                                       target_counts, NULL, metrics);
 }
 
 int32_t kiln_model_num_state(const kiln_model_t *m) { return m ? m->numState : 0; }

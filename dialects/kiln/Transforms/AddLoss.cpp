@@ -102,10 +102,13 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
     lossFn.setFunctionType(FunctionType::get(&getContext(), inputs,
                                              ValueRange(results).getTypes()));
     MLIRContext *ctx = &getContext();
-    auto named = [&](StringRef n) {
-      return DictionaryAttr::get(
-          ctx, {NamedAttribute(StringAttr::get(ctx, "kiln.name"),
-                               StringAttr::get(ctx, n))});
+    // {kiln.name = n} plus an optional attribute `key` = `value`.
+    auto named = [&](StringRef n, StringRef key = {}, Attribute value = {}) {
+      SmallVector<NamedAttribute> attrs{NamedAttribute(
+          StringAttr::get(ctx, "kiln.name"), StringAttr::get(ctx, n))};
+      if (!key.empty())
+        attrs.push_back(NamedAttribute(StringAttr::get(ctx, key), value));
+      return DictionaryAttr::get(ctx, attrs);
     };
     SmallVector<DictionaryAttr> argAttrs;
     for (unsigned i = 0; i < type.getNumInputs(); ++i) {
@@ -114,24 +117,14 @@ struct AddLossPass : kiln::impl::AddLossPassBase<AddLossPass> {
     }
     argAttrs.push_back(named("y_true"));
     if (weights)
-      argAttrs.push_back(DictionaryAttr::get(
-          ctx, {NamedAttribute(StringAttr::get(ctx, "kiln.name"),
-                               StringAttr::get(ctx, "sample_weight")),
-                NamedAttribute(StringAttr::get(ctx, "kiln.sample_weight"),
-                               UnitAttr::get(ctx))}));
+      argAttrs.push_back(
+          named("sample_weight", "kiln.sample_weight", UnitAttr::get(ctx)));
     lossFn.setAllArgAttrs(argAttrs);
     SmallVector<DictionaryAttr> resultAttrs;
-    for (auto [n, kind] : llvm::zip(names, kinds)) {
-      if (kind == "mean") {
-        resultAttrs.push_back(named(n));
-        continue;
-      }
-      resultAttrs.push_back(DictionaryAttr::get(
-          ctx, {NamedAttribute(StringAttr::get(ctx, "kiln.name"),
-                               StringAttr::get(ctx, n)),
-                NamedAttribute(StringAttr::get(ctx, "kiln.metric_kind"),
-                               StringAttr::get(ctx, kind))}));
-    }
+    for (auto [n, kind] : llvm::zip(names, kinds))
+      resultAttrs.push_back(kind == "mean" ? named(n)
+                                           : named(n, "kiln.metric_kind",
+                                                   StringAttr::get(ctx, kind)));
     resultAttrs.append(updateAttrs);
     lossFn.setAllResultAttrs(resultAttrs);
   }
