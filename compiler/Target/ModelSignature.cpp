@@ -46,7 +46,7 @@ static bool describeElement(Type t, std::string &dtype, std::string &cType) {
 }
 
 LogicalResult describeTensor(func::FuncOp fn, Type type, std::string name,
-                             TensorSignature &out) {
+                             TensorSignature &out, bool batchOnly) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
     return fn.emitError("'") << name << "' has type " << type
@@ -58,7 +58,7 @@ LogicalResult describeTensor(func::FuncOp fn, Type type, std::string name,
     return fn.emitError("'") << name << "' has unsupported element type "
                              << tensor.getElementType();
   for (auto [i, d] : llvm::enumerate(tensor.getShape())) {
-    if (ShapedType::isDynamic(d) && i != 0)
+    if (batchOnly && ShapedType::isDynamic(d) && i != 0)
       return fn.emitError("'")
              << name << "' of type " << type
              << " has a dynamic dimension other than the leading batch "
@@ -90,7 +90,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
     TensorSignature t;
     if (failed(describeTensor(entry, type.getInput(i),
                         nameOf(entry.getArgAttrDict(i), "input" + std::to_string(i)),
-                        t)))
+                        t, /*batchOnly=*/false)))
       return failure();
     sig.inputs.push_back(std::move(t));
   }
@@ -98,7 +98,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
     TensorSignature t;
     if (failed(describeTensor(entry, type.getResult(i),
                         nameOf(entry.getResultAttrDict(i), "output" + std::to_string(i)),
-                        t)))
+                        t, /*batchOnly=*/false)))
       return failure();
     sig.outputs.push_back(std::move(t));
   }

@@ -76,17 +76,21 @@ struct ModelSignature {
 std::optional<ModelSignature> parseDescription(llvm::StringRef text);
 
 /// Reads the signature of `entry`. Fails with a diagnostic at the function
-/// when a type cannot cross the C API (unranked, unsupported element type,
-/// a dynamic dimension other than the leading batch dimension).
+/// when a type cannot cross the C API (unranked, unsupported element type).
+/// Any dimension may be dynamic; one other than the leading (batch)
+/// dimension makes the model runnable only through NAME_run.
 /// The last `numParams` arguments are external weights, described apart.
 mlir::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp entry,
                                                   llvm::StringRef modelName,
                                                   unsigned numParams = 0);
 
 /// Describes a value of `type` named `name` crossing the C API; fails with a
-/// diagnostic at `fn` for what cannot cross it.
+/// diagnostic at `fn` for what cannot cross it. With `batchOnly` (training
+/// libraries, whose steps take one batch), only the leading dimension may be
+/// dynamic.
 mlir::LogicalResult describeTensor(mlir::func::FuncOp fn, mlir::Type type,
-                                   std::string name, TensorSignature &out);
+                                   std::string name, TensorSignature &out,
+                                   bool batchOnly = true);
 
 /// Whether `name` is a valid C identifier.
 bool isCIdentifier(llvm::StringRef name);

@@ -104,6 +104,9 @@ public:
     // outputs[], output_counts[]): the same call with arrays, for generic
     // callers (kiln run, bindings).
     forward(sig.name + "_predict_arrays", predict);
+    // NAME_run(model *, const kiln_tensor_t *inputs, kiln_tensor_t *outputs):
+    // any shape the model admits, outputs allocated for the caller.
+    forward(sig.name + "_run", declare("kiln_model_run", i32, {ptr, ptr, ptr}));
     // NAME_predict(model *, int64_t batch, in0, n0, ..., out0, m0, ...)
     buildTyped(sig.name + "_predict", predict, {sig.inputs.size(), sig.outputs.size()}, false);
   }
@@ -474,6 +477,12 @@ std::string emitModelHeader(const ModelSignature &sig) {
      << "  KILN_STOPPED_ON_NAN = 5, /**< fit: TerminateOnNaN stopped training */\n"
      << "} kiln_status_t;\n"
      << "#endif\n\n"
+     << "#ifndef KILN_TENSOR_DEFINED\n#define KILN_TENSOR_DEFINED\n"
+     << "/** A tensor for " << n << "_run: dtype (0 f32, 1 f64, 2 f16, 3 bf16, "
+        "4 i1, 5 i8,\n * 6 i16, 7 i32, 8 i64), every dimension, dense "
+        "row-major data. */\n"
+     << "typedef struct kiln_tensor_t {\n  int32_t dtype;\n  int32_t rank;\n"
+        "  int64_t dims[8];\n  void *data;\n} kiln_tensor_t;\n#endif\n\n"
      << "/** An instance of the model. */\ntypedef struct " << n << "_model "
      << n << "_model;\n\n";
 
@@ -481,14 +490,17 @@ std::string emitModelHeader(const ModelSignature &sig) {
     std::string tu = llvm::StringRef(t.name).upper();
     std::string prefix = upper + "_" + kind + "_" + tu;
     int64_t perExample = 1;
-    bool batched = false;
+    bool batched = false, open = false;
     os << "/* " << kind << " " << i << " '" << t.name << "': " << t.dtype
        << " [";
     for (auto [j, d] : llvm::enumerate(t.dims)) {
       os << (j ? ", " : "");
-      if (d < 0) {
+      if (d < 0 && j == 0) {
         os << "batch";
         batched = true;
+      } else if (d < 0) {
+        os << "?";
+        open = true;
       } else {
         os << d;
         perExample *= d;
@@ -496,6 +508,11 @@ std::string emitModelHeader(const ModelSignature &sig) {
     }
     os << "], C type " << t.cType << " */\n";
     os << "#define " << prefix << "_RANK " << t.dims.size() << "\n";
+    if (open) {
+      os << "/* A dimension besides the batch is dynamic: run the model with "
+         << n << "_run. */\n";
+      return;
+    }
     os << "#define " << prefix << "_ELEMENTS_PER_EXAMPLE " << perExample
        << "\n";
     os << "#define " << prefix << "_ELEMENTS(batch) ((size_t)"
@@ -557,6 +574,13 @@ std::string emitModelHeader(const ModelSignature &sig) {
      << "_model *model, int64_t batch,\n    const void *const *inputs, "
         "const size_t *input_counts,\n    void *const *outputs, const size_t "
         "*output_counts);\n\n"
+     << "/** Runs the model on inputs of any shape it admits (dynamic "
+        "dimensions from\n * inputs[i].dims). Fills outputs[i] with the "
+        "produced shapes and buffers\n * allocated with malloc, which the "
+        "caller frees. */\n"
+     << "kiln_status_t " << n << "_run(" << n
+     << "_model *model, const kiln_tensor_t *inputs,\n    kiln_tensor_t "
+        "*outputs);\n\n"
      << (sig.trainable() ? trainingHeader(sig) : std::string())
      << "/** The model's inputs and outputs as text (see the Kiln runtime). */\n"
      << "const char *" << n << "_description(void);\n\n"

@@ -101,6 +101,8 @@ KILN_HIDDEN double kiln_metric_value(kiln_metric_kind_t kind,
 KILN_HIDDEN size_t kiln_descriptor_words(int32_t rank);
 KILN_HIDDEN void kiln_fill_descriptor(int64_t *d, const kiln_tensor_info_t *info,
                                       int64_t batch, const void *data);
+KILN_HIDDEN void kiln_fill_descriptor_dims(int64_t *d, int32_t rank,
+                                           const int64_t *dims, const void *data);
 KILN_HIDDEN void kiln_copy_out(const int64_t *d, const kiln_tensor_info_t *info,
                                void *dst, size_t elementSize);
 

@@ -56,6 +56,15 @@ size_t dtypeSize(llvm::StringRef dtype) {
   return 0;
 }
 
+int32_t dtypeCode(llvm::StringRef dtype) {
+  static const char *const kOrder[] = {"f32", "f64", "f16", "bf16", "i1",
+                                       "i8",  "i16", "i32", "i64"};
+  for (auto [i, name] : llvm::enumerate(kOrder))
+    if (dtype == name)
+      return i;
+  return -1;
+}
+
 bool readNpy(llvm::StringRef path, NpyArray &array, std::string &error) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) {

@@ -15,6 +15,7 @@
 #include "compiler/Target/ModelSignature.h"
 #include "tools/kiln/Npy.h"
 #include "tools/kiln/Train.h"
+#include "kiln/runtime.h"
 
 #include "kiln/keras/Import.h"
 #include "kiln/onnx/Import.h"
@@ -288,16 +289,15 @@ int runRun() {
   using CreateFn = int (*)(void **);
   using CreateFromFileFn = int (*)(const char *, void **);
   using DestroyFn = void (*)(void *);
-  using PredictFn = int (*)(void *, int64_t, const void *const *,
-                            const size_t *, void *const *, const size_t *);
+  using RunFn = int (*)(void *, const kiln_tensor_t *, kiln_tensor_t *);
   auto describe = reinterpret_cast<DescribeFn>(sym("_description"));
   auto create = reinterpret_cast<CreateFn>(sym("_create"));
   auto createFromFile =
       reinterpret_cast<CreateFromFileFn>(sym("_create_from_file"));
   auto destroy = reinterpret_cast<DestroyFn>(sym("_destroy"));
-  auto predict = reinterpret_cast<PredictFn>(sym("_predict_arrays"));
+  auto run = reinterpret_cast<RunFn>(sym("_run"));
   auto lastError = reinterpret_cast<DescribeFn>(sym("_last_error"));
-  if (!describe || !create || !destroy || !predict || !lastError)
+  if (!describe || !create || !destroy || !run || !lastError)
     return fail("'" + runLibrary + "' is not a Kiln model library named '" +
                 name + "' (use --name)");
   std::optional<kiln::ModelSignature> described =
@@ -312,9 +312,9 @@ int runRun() {
     return fail("the model has " + Twine(outs.size()) + " outputs, got " +
                 Twine(runOutputs.size()) + " --output files");
 
-  // Read the inputs and find the batch size.
+  // Read the inputs; a dynamic dimension takes the array's size.
   std::vector<kiln::NpyArray> arrays(ins.size());
-  int64_t batch = -1;
+  std::vector<kiln_tensor_t> inTensors(ins.size());
   for (auto [i, t] : llvm::enumerate(ins)) {
     std::string error;
     if (!kiln::readNpy(runInputs[i], arrays[i], error))
@@ -324,45 +324,20 @@ int runRun() {
       return fail("input '" + t.name + "' (" + runInputs[i] + ") has dtype " +
                   a.dtype + ", the model expects " + t.dtype);
     bool ok = a.shape.size() == t.dims.size();
-    for (size_t d = 0; ok && d < t.dims.size(); ++d) {
-      if (t.dims[d] >= 0) {
-        ok = a.shape[d] == t.dims[d];
-      } else if (batch < 0) {
-        batch = a.shape[d];
-      } else {
-        ok = a.shape[d] == batch;
-      }
-    }
+    for (size_t d = 0; ok && d < t.dims.size(); ++d)
+      ok = t.dims[d] < 0 || a.shape[d] == t.dims[d];
     if (!ok) {
       SmallVector<int64_t> got(a.shape);
       return fail("input '" + t.name + "' (" + runInputs[i] + ") has shape " +
-                  shapeText(got) + ", the model expects " + shapeText(t.dims) +
-                  (batch > 0 ? " with batch " + std::to_string(batch) : ""));
+                  shapeText(got) + ", the model expects " + shapeText(t.dims));
     }
+    kiln_tensor_t &in = inTensors[i];
+    in.dtype = kiln::dtypeCode(a.dtype);
+    in.rank = a.shape.size();
+    llvm::copy(a.shape, in.dims);
+    in.data = a.data.data();
   }
-  if (batch < 0)
-    batch = 1;
 
-  std::vector<kiln::NpyArray> results(outs.size());
-  std::vector<const void *> inPtrs;
-  std::vector<size_t> inCounts, outCounts;
-  std::vector<void *> outPtrs;
-  for (kiln::NpyArray &a : arrays) {
-    inPtrs.push_back(a.data.data());
-    inCounts.push_back(a.data.size() / kiln::dtypeSize(a.dtype));
-  }
-  for (auto [i, t] : llvm::enumerate(outs)) {
-    kiln::NpyArray &r = results[i];
-    r.dtype = t.dtype;
-    size_t count = 1;
-    for (int64_t d : t.dims) {
-      r.shape.push_back(d < 0 ? batch : d);
-      count *= r.shape.back();
-    }
-    r.data.assign(count * kiln::dtypeSize(t.dtype), 0);
-    outPtrs.push_back(r.data.data());
-    outCounts.push_back(count);
-  }
   void *model = nullptr;
   bool external = !described->params.empty();
   std::string weights = runWeights;
@@ -378,20 +353,31 @@ int runRun() {
                          : create(&model);
   if (created != 0)
     return fail(Twine("cannot create the model: ") + lastError());
-  int status = predict(model, batch, inPtrs.data(), inCounts.data(),
-                       outPtrs.data(), outCounts.data());
+  std::vector<kiln_tensor_t> outTensors(outs.size());
+  int status = run(model, inTensors.data(), outTensors.data());
   destroy(model);
   if (status != 0)
-    return fail(Twine("predict failed: ") + lastError());
+    return fail(Twine("the model failed: ") + lastError());
+  // Every output is written (or freed) before a write error is reported.
+  std::string error;
   for (auto [i, t] : llvm::enumerate(outs)) {
+    kiln_tensor_t &out = outTensors[i];
+    kiln::NpyArray result;
+    result.dtype = t.dtype;
+    result.shape.assign(out.dims, out.dims + out.rank);
+    size_t bytes = kiln::dtypeSize(t.dtype);
+    for (int64_t d : result.shape)
+      bytes *= d;
+    const char *data = static_cast<const char *>(out.data);
+    result.data.assign(data, data + bytes);
+    free(out.data);
     llvm::outs() << "output '" << t.name << "': " << t.dtype << " "
-           << shapeText(results[i].shape) << "\n";
-    if (runOutputs.empty())
-      continue;
-    std::string error;
-    if (!kiln::writeNpy(runOutputs[i], results[i], error))
-      return fail(error);
+                 << shapeText(result.shape) << "\n";
+    if (!runOutputs.empty() && error.empty())
+      kiln::writeNpy(runOutputs[i], result, error);
   }
+  if (!error.empty())
+    return fail(error);
   return 0;
 }
 

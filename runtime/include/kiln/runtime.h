@@ -44,7 +44,8 @@ typedef enum kiln_status_t {
 } kiln_status_t;
 #endif
 
-/** A tensor description: element type, rank and dimensions (-1 = batch). */
+/** A tensor description: element type, rank and dimensions (-1 = dynamic;
+ * a dynamic leading dimension is the batch). */
 typedef enum kiln_dtype_t {
   KILN_F32 = 0, KILN_F64, KILN_F16, KILN_BF16,
   KILN_I1, KILN_I8, KILN_I16, KILN_I32, KILN_I64,
@@ -57,7 +58,7 @@ typedef struct kiln_tensor_info_t {
   char name[64];
   kiln_dtype_t dtype;
   int32_t rank;
-  int64_t dims[KILN_MAX_RANK]; /**< -1 marks the (dynamic) batch dimension */
+  int64_t dims[KILN_MAX_RANK]; /**< -1 marks a dynamic dimension */
 } kiln_tensor_info_t;
 
 /** The generated entry point: args[0] receives the result descriptors,
@@ -104,6 +105,29 @@ KILN_API kiln_status_t kiln_model_predict(kiln_model_t *model, int64_t batch,
                                           const size_t *input_counts,
                                           void *const *outputs,
                                           const size_t *output_counts);
+
+/** A tensor of any shape the model admits: `dims` gives every dimension
+ * (dynamic ones included), `data` the dense row-major elements. */
+#ifndef KILN_TENSOR_DEFINED
+#define KILN_TENSOR_DEFINED
+typedef struct kiln_tensor_t {
+  int32_t dtype; /**< a kiln_dtype_t */
+  int32_t rank;
+  int64_t dims[KILN_MAX_RANK];
+  void *data;
+} kiln_tensor_t;
+#endif
+
+/** Runs the model on inputs of any shape it admits: each input's dynamic
+ * dimensions (the batch, and any other dimension the model leaves open)
+ * come from `inputs[i].dims`; its dtype, rank and fixed dimensions must
+ * match. Fills `outputs[i]` (one per model output) with the shapes the model
+ * produced and buffers allocated with malloc, which the caller frees. On
+ * failure no output is allocated. Models with dynamic dimensions other than
+ * the batch run only through this call. */
+KILN_API kiln_status_t kiln_model_run(kiln_model_t *model,
+                                      const kiln_tensor_t *inputs,
+                                      kiln_tensor_t *outputs);
 
 /*===-- Trainable instances ----------------------------------------------===*
  * A trainable library compiles predict, eval and train functions over

@@ -11,7 +11,7 @@
 // RUN: not kiln run %t/libm.so --input %t/trunc.npy 2>&1 | FileCheck %s --check-prefix=TRUNC
 // RUN: not kiln run %t/libm.so 2>&1 | FileCheck %s --check-prefix=COUNT
 // CHECK: output 'y': f32 [5, 3]
-// SHAPE: kiln run: input 'x' ({{.+}}bad.npy) has shape [5, 4], the model expects [batch, 3] with batch 5
+// SHAPE: kiln run: input 'x' ({{.+}}bad.npy) has shape [5, 4], the model expects [batch, 3]
 // DTYPE: kiln run: input 'x' ({{.+}}int.npy) has dtype i32, the model expects f32
 // TRUNC: kiln run: '{{.+}}trunc.npy' is not a valid .npy file
 // COUNT: kiln run: the model has 1 inputs, got 0 --input files
