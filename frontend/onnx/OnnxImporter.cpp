@@ -234,9 +234,16 @@ std::optional<std::vector<int64_t>> NodeContext::attrInts(StringRef name) const 
   return std::vector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
+std::string nodeLabel(const onnx::NodeProto &node) {
+  if (!node.name().empty())
+    return "node '" + node.name() + "'";
+  if (node.output_size() && !node.output(0).empty())
+    return "node producing '" + node.output(0) + "'";
+  return "unnamed node";
+}
+
 LogicalResult NodeContext::fail(const Twine &message) {
-  imp.error = "node '" + node.name() + "' (" + node.op_type() + "): " +
-              message.str();
+  imp.error = nodeLabel(node) + " (" + node.op_type() + "): " + message.str();
   return failure();
 }
 
@@ -299,11 +306,13 @@ FailureOr<RankedTensorType> Importer::typeOfValueInfo(const onnx::ValueInfoProto
 LogicalResult Importer::importNode(const onnx::NodeProto &node) {
   std::string domain = node.domain();
   if (!domain.empty() && domain != "ai.onnx") {
-    error = "node '" + node.name() + "' (" + node.op_type() + "): domain '" +
-            domain + "' is not supported";
+    error = nodeLabel(node) + " (" + node.op_type() + "): domain '" + domain +
+            "' is not supported";
     return failure();
   }
-  std::string label = node.name().empty() ? node.op_type() : node.name();
+  std::string label = !node.name().empty() ? node.name()
+                      : node.output_size() ? node.output(0)
+                                           : node.op_type();
   Location loc = NameLoc::get(b.getStringAttr(label),
                               NameLoc::get(b.getStringAttr(node.op_type())));
   NodeContext ctx{*this, node, loc, b, opset};
@@ -312,8 +321,9 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
       return ctx.fail("input '" + node.input(i) + "' is not defined before it");
   const OpEntry *entry = findOp(node.op_type(), opset);
   if (!entry) {
-    if (findOp(node.op_type(), -1))
-      return ctx.fail("opset " + Twine(opset) + " of this op is not supported");
+    if (const OpEntry *any = findOp(node.op_type(), -1))
+      return ctx.fail("opset " + Twine(opset) + " of this op is not supported (Kiln imports it from opset " +
+                      Twine(any->since) + " to " + Twine(any->until) + ")");
     return ctx.fail("unknown or unsupported op");
   }
   return entry->handler(ctx);
@@ -327,9 +337,11 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
       opset = o.version();
   result.opset = opset;
   result.producer = model.producer_name();
-  if (opset < 7 || opset > 17) {
+  // Each op checks its own version (the table's rows say from which opset
+  // on Kiln has its semantics); the model's opset bounds them all.
+  if (opset > 17) {
     error = "the model uses opset " + std::to_string(opset) +
-            " of the default domain; Kiln imports opsets 7 to 17";
+            " of the default domain; Kiln imports opsets up to 17";
     return false;
   }
   std::set<std::string> initialized;

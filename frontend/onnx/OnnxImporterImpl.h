@@ -31,6 +31,10 @@ struct OnnxValue {
 class Importer;
 
 /// What a handler sees of one node.
+/// How messages name a node: "node 'conv1'", or by its first output when
+/// it has no name ("node producing 'y'").
+std::string nodeLabel(const onnx::NodeProto &node);
+
 struct NodeContext {
   Importer &imp;
   const onnx::NodeProto &node;
