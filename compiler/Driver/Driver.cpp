@@ -146,12 +146,14 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
       exported.push_back(module.lookupSymbol<func::FuncOp>(e.symbol));
   }
   // Names are in the signature now; the LLVM lowering knows no kiln.*
-  // attributes (kiln.name, kiln.trainable).
+  // attributes (kiln.name, kiln.trainable). kiln.dim_symbols stays for the
+  // linalg lowering, which removes it.
   auto dropKilnAttrs = [](DictionaryAttr attrs) {
     SmallVector<NamedAttribute> kept;
     if (attrs)
       for (NamedAttribute a : attrs)
-        if (!a.getName().getValue().starts_with("kiln."))
+        if (!a.getName().getValue().starts_with("kiln.") ||
+            a.getName() == "kiln.dim_symbols") // read by the linalg lowering
           kept.push_back(a);
     return kept;
   };

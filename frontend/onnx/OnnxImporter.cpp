@@ -351,6 +351,7 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
   // Arguments: the graph inputs that are not initializers.
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<Attribute> argDimSymbols;
   for (const auto &vi : g.input()) {
     if (initialized.count(vi.name()))
       continue;
@@ -359,6 +360,20 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
       return false;
     argTypes.push_back(*t);
     argNames.push_back(vi.name());
+    // Each dynamic dimension's symbol: its dim_param (equal names are equal
+    // sizes), or one of its own. Code generation broadcasts at run time
+    // between dimensions of different symbols.
+    SmallVector<Attribute> symbols;
+    const auto &dims = vi.type().tensor_type().shape().dim();
+    for (int d = 0; d < t->getRank(); ++d) {
+      std::string symbol;
+      if (t->isDynamicDim(d))
+        symbol = d < dims.size() && dims[d].has_dim_param() && !dims[d].dim_param().empty()
+                     ? dims[d].dim_param()
+                     : vi.name() + "." + std::to_string(d);
+      symbols.push_back(b.getStringAttr(symbol));
+    }
+    argDimSymbols.push_back(b.getArrayAttr(symbols));
   }
   // Trainable initializers follow the inputs.
   SmallVector<DenseElementsAttr> params;
@@ -392,6 +407,8 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
   b.setInsertionPointToStart(entry);
   for (auto [i, n] : llvm::enumerate(argNames)) {
     fn.setArgAttr(i, "kiln.name", b.getStringAttr(toCIdentifier(n, 'i')));
+    if (cast<RankedTensorType>(argTypes[i]).getNumDynamicDims())
+      fn.setArgAttr(i, "kiln.dim_symbols", argDimSymbols[i]);
     env[n] = {entry->getArgument(i), {}};
   }
   for (auto [k, n] : llvm::enumerate(paramNames)) {

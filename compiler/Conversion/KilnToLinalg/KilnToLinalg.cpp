@@ -51,7 +51,13 @@ struct ConvertKilnToLinalgPass
                            func::FuncDialect>();
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    // The elementwise lowering has read the arguments' independent dynamic
+    // sizes; later stages know no kiln attributes.
+    getOperation().walk([](func::FuncOp fn) {
+      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+        fn.removeArgAttr(i, "kiln.dim_symbols");
+    });
   }
 };
 } // namespace

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <cmath>
 #include <limits>
@@ -117,10 +118,228 @@ AffineMap broadcastMap(MLIRContext *ctx, RankedTensorType operand,
   return AffineMap::get(result.getRank(), 0, exprs, ctx);
 }
 
+/// Where the size of `value`'s dimension `dim` comes from: following
+/// destination-style ops to their inits, tensor.empty to its size operand and
+/// tensor.dim to its source, back to a function argument's dimension or an
+/// SSA size. Two dimensions with one origin have equal sizes.
+static std::pair<Value, int64_t> originOfDim(Value value, int64_t dim) {
+  for (int step = 0; step < 256; ++step) {
+    auto result = dyn_cast<OpResult>(value);
+    if (!result)
+      break;
+    Operation *op = result.getOwner();
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(op)) {
+      value = dps.getDpsInitOperand(result.getResultNumber())->get();
+      continue;
+    }
+    if (auto cast = dyn_cast<tensor::CastOp>(op)) {
+      value = cast.getSource();
+      continue;
+    }
+    if (!isa<tensor::EmptyOp>(op)) {
+      // Another op (during conversion, often a kiln op not yet replaced):
+      // follow the first operand of the result's rank that is dynamic at
+      // `dim`. A wrong guess only costs a run-time broadcast.
+      Value next;
+      for (Value operand : op->getOperands())
+        if (auto t = dyn_cast<RankedTensorType>(operand.getType()))
+          if (t.getRank() == cast<RankedTensorType>(value.getType()).getRank() &&
+              t.isDynamicDim(dim)) {
+            next = operand;
+            break;
+          }
+      if (!next)
+        break;
+      value = next;
+      continue;
+    }
+    if (auto empty = dyn_cast<tensor::EmptyOp>(op)) {
+      if (!empty.getType().isDynamicDim(dim))
+        break;
+      Value size = empty.getDynamicSize(dim);
+      auto sizeDim = size.getDefiningOp<tensor::DimOp>();
+      std::optional<int64_t> k =
+          sizeDim ? sizeDim.getConstantIndex() : std::nullopt;
+      if (!k)
+        return {size, -1};
+      value = sizeDim.getSource();
+      dim = *k;
+      continue;
+    }
+    break;
+  }
+  return {value, dim};
+}
+
+/// The symbol of `value`'s dimension `dim` when it is an independent size:
+/// a function argument's dimension named in its `kiln.dim_symbols`.
+static std::optional<std::string> dimSymbol(Value value, int64_t dim) {
+  auto [origin, d] = originOfDim(value, dim);
+  auto arg = dyn_cast<BlockArgument>(origin);
+  if (!arg || d < 0 || !arg.getOwner()->isEntryBlock())
+    return std::nullopt;
+  auto fn = dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp());
+  if (!fn)
+    return std::nullopt;
+  auto symbols = fn.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "kiln.dim_symbols");
+  if (!symbols || d >= static_cast<int64_t>(symbols.size()))
+    return std::nullopt;
+  auto symbol = dyn_cast<StringAttr>(symbols[d]);
+  if (!symbol || symbol.getValue().empty())
+    return std::nullopt;
+  return symbol.getValue().str();
+}
+
+/// Whether the function around `value` has arguments with independent
+/// dynamic sizes (`kiln.dim_symbols`).
+static bool independentSizes(Value value) {
+  Operation *scope = value.getParentRegion()->getParentOp();
+  auto fn = isa<FunctionOpInterface>(scope)
+                ? cast<FunctionOpInterface>(scope)
+                : scope->getParentOfType<FunctionOpInterface>();
+  if (!fn)
+    return false;
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (fn.getArgAttr(i, "kiln.dim_symbols"))
+      return true;
+  return false;
+}
+
+/// Elementwise with broadcasting decided at run time: on the result's
+/// dimensions where `ambiguous` is set, two or more operands have dynamic
+/// sizes of different origins, or an operand's dynamic size meets a static
+/// result size, so an operand's size may be 1 (NumPy broadcasting, as ONNX
+/// models with dynamic inputs need). Those operands are read with
+/// tensor.extract at index 0 where their size is 1 (clamped into range, so a
+/// malformed input reads wrong values, never outside its buffer).
+static Value buildRuntimeBroadcast(OpBuilder &b, Location loc,
+                                   RankedTensorType resultType,
+                                   ValueRange operands, ScalarBody body,
+                                   ArrayRef<bool> ambiguous) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> staticSizes = broadcastDynamicSizes(b, loc, resultType, operands);
+  SmallVector<Value> sizes;
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  unsigned next = 0;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!resultType.isDynamicDim(i))
+      continue;
+    Value size = staticSizes[next++];
+    if (ambiguous[i]) {
+      // max of the sizes, or 0 when one is 0 (NumPy: 0 against 1 is 0).
+      Value hi, lo;
+      for (Value operand : operands) {
+        auto type = cast<RankedTensorType>(operand.getType());
+        int64_t d = i - (rank - type.getRank());
+        if (d < 0 || !type.isDynamicDim(d))
+          continue;
+        Value sz = tensor::DimOp::create(b, loc, operand, d);
+        hi = hi ? arith::MaxUIOp::create(b, loc, hi, sz) : sz;
+        lo = lo ? arith::MinUIOp::create(b, loc, lo, sz) : sz;
+      }
+      Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lo, zero);
+      size = arith::SelectOp::create(b, loc, empty, zero, hi);
+    }
+    sizes.push_back(size);
+  }
+  Value init = emptyTensor(b, loc, resultType, sizes);
+
+  // Operands read through maps, and those read with tensor.extract.
+  SmallVector<Value> mapped;
+  SmallVector<AffineMap> maps;
+  SmallVector<int> slot(operands.size(), -1);
+  SmallVector<SmallVector<Value>> extentOf(operands.size());
+  for (auto [j, operand] : llvm::enumerate(operands)) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    bool gathered = false;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      gathered |= type.isDynamicDim(d) && ambiguous[d + rank - type.getRank()];
+    if (!gathered) {
+      slot[j] = mapped.size();
+      mapped.push_back(operand);
+      maps.push_back(broadcastMap(ctx, type, resultType));
+      continue;
+    }
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      extentOf[j].push_back(dimSize(b, loc, operand, d));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, mapped, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        SmallVector<Value> scalars;
+        for (auto [j, operand] : llvm::enumerate(operands)) {
+          if (slot[j] >= 0) {
+            scalars.push_back(args[slot[j]]);
+            continue;
+          }
+          auto type = cast<RankedTensorType>(operand.getType());
+          SmallVector<Value> index;
+          for (int64_t d = 0; d < type.getRank(); ++d) {
+            int64_t i = d + rank - type.getRank();
+            if (!type.isDynamicDim(d) && type.getDimSize(d) == 1 &&
+                resultType.getDimSize(i) != 1) {
+              index.push_back(arith::ConstantIndexOp::create(nb, nl, 0));
+              continue;
+            }
+            Value at = linalg::IndexOp::create(nb, nl, i);
+            if (type.isDynamicDim(d)) {
+              Value last = arith::SubIOp::create(nb, nl, extentOf[j][d], one);
+              at = arith::MinSIOp::create(nb, nl, at, last);
+              Value unit = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq,
+                                                 extentOf[j][d], one);
+              Value z = arith::ConstantIndexOp::create(nb, nl, 0);
+              at = arith::SelectOp::create(nb, nl, unit, z, at);
+            }
+            index.push_back(at);
+          }
+          scalars.push_back(tensor::ExtractOp::create(nb, nl, operand, index));
+        }
+        linalg::YieldOp::create(nb, nl, body(nb, nl, scalars));
+      });
+  return generic.getResult(0);
+}
+
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange operands, ScalarBody body,
                        std::optional<ValueRange> dynamicSizes) {
   MLIRContext *ctx = b.getContext();
+  if (!dynamicSizes && operands.size() > 1) {
+    int64_t rank = resultType.getRank();
+    SmallVector<bool> ambiguous(rank, false);
+    bool any = false;
+    for (int64_t i = 0; i < rank; ++i) {
+      // A dynamic operand size under a static result size may be 1.
+      bool staticResult = !resultType.isDynamicDim(i);
+      std::optional<std::string> first;
+      for (Value operand : operands) {
+        auto type = cast<RankedTensorType>(operand.getType());
+        int64_t d = i - (rank - type.getRank());
+        if (d < 0 || !type.isDynamicDim(d))
+          continue;
+        // Only sizes of function arguments with different symbols
+        // (`kiln.dim_symbols`, which the ONNX importer sets) are independent;
+        // otherwise dynamic sizes are equal (one batch), as in a scan body
+        // and for computed sizes.
+        std::optional<std::string> origin = dimSymbol(operand, d);
+        if (!origin && !independentSizes(operand))
+          continue;
+        if (!origin) // untraced in a function with independent sizes
+          origin = "?" + std::to_string(reinterpret_cast<uintptr_t>(operand.getAsOpaquePointer()));
+        if (staticResult && resultType.getDimSize(i) != 1)
+          ambiguous[i] = any = true;
+        else if (!first)
+          first = origin;
+        else if (*first != origin)
+          ambiguous[i] = any = true;
+      }
+    }
+    if (any)
+      return buildRuntimeBroadcast(b, loc, resultType, operands, body, ambiguous);
+  }
   SmallVector<AffineMap> maps;
   for (Value operand : operands)
     maps.push_back(

@@ -58,3 +58,37 @@ func.func @reshape_flatten(%x: tensor<?x8x8x1xf32>) -> tensor<?x64xf32> {
   %0 = kiln.reshape %x {shape = array<i64: -1, 64>} : (tensor<?x8x8x1xf32>) -> tensor<?x64xf32>
   return %0 : tensor<?x64xf32>
 }
+
+// -----
+
+// Dynamic sizes of different symbols (kiln.dim_symbols, set by the ONNX
+// importer) may broadcast at run time: the result takes the larger size (0
+// when one is 0), and each such operand is read with tensor.extract at index
+// 0 where its size is 1, clamped into range otherwise. Sizes of one symbol
+// keep the plain lowering.
+// CHECK-LABEL: func.func @runtime_broadcast
+// CHECK-SAME: (%[[A:.+]]: tensor<?x4xf32>, %[[B:.+]]: tensor<?x4xf32>)
+// CHECK-NOT: kiln.dim_symbols
+// CHECK: %[[MAX:.+]] = arith.maxui
+// CHECK: %[[MIN:.+]] = arith.minui
+// CHECK: %[[ZERO:.+]] = arith.cmpi eq, %[[MIN]]
+// CHECK: %[[SIZE:.+]] = arith.select %[[ZERO]], %{{.+}}, %[[MAX]]
+// CHECK: tensor.empty(%[[SIZE]]) : tensor<?x4xf32>
+// CHECK: linalg.generic {{.+}} outs(
+// CHECK: linalg.index 0
+// CHECK: arith.minsi
+// CHECK: arith.select
+// CHECK: tensor.extract %[[A]]
+// CHECK: tensor.extract %[[B]]
+// CHECK: arith.addf
+// CHECK-LABEL: func.func @same_symbol
+// CHECK-NOT: tensor.extract
+// CHECK: linalg.generic {{.+}} ins(
+func.func @runtime_broadcast(%a: tensor<?x4xf32> {kiln.dim_symbols = ["a.0", ""]}, %b: tensor<?x4xf32> {kiln.dim_symbols = ["b.0", ""]}) -> tensor<?x4xf32> {
+  %0 = kiln.add %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+func.func @same_symbol(%a: tensor<?x4xf32> {kiln.dim_symbols = ["n", ""]}, %b: tensor<?x4xf32> {kiln.dim_symbols = ["n", ""]}) -> tensor<?x4xf32> {
+  %0 = kiln.add %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
