@@ -161,6 +161,8 @@ LogicalResult variadic(NodeContext &c) {
   return done(c, acc);
 }
 
+LogicalResult clipRuntime(NodeContext &c);
+
 LogicalResult clip(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
@@ -176,7 +178,7 @@ LogicalResult clip(NodeContext &c) {
         continue;
       DenseElementsAttr k = c.known(i);
       if (!k || k.getNumElements() != 1)
-        return c.fail("min and max must be constant scalars");
+        return clipRuntime(c);
       (i == 1 ? lo : hi) = toDoubles(k)[0];
     }
   }
@@ -626,14 +628,16 @@ LogicalResult reduceOp(NodeContext &c) {
   return done(c, x);
 }
 
+LogicalResult argReduceLast(NodeContext &c, int64_t axis, bool keep);
+
 LogicalResult argReduce(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
-  if (c.attrInt("select_last_index", 0))
-    return c.fail("select_last_index = 1 is not supported");
   auto t = c.typeOf(0);
   int64_t axis = c.normAxis(c.attrInt("axis", 0), t.getRank());
   bool keep = c.attrInt("keepdims", 1) != 0;
+  if (c.attrInt("select_last_index", 0))
+    return argReduceLast(c, axis, keep);
   auto axisAttr = c.b.getI64IntegerAttr(axis);
   auto keepAttr = c.b.getBoolAttr(keep);
   return done(c, c.node.op_type() == "ArgMax"
@@ -789,6 +793,439 @@ LogicalResult batchNorm(NodeContext &c) {
                      c.b.getI64IntegerAttr(1)));
 }
 
+//===----------------------------------------------------------------------===//
+// Compositions: ops kiln has no single op for, built from kiln ops
+//===----------------------------------------------------------------------===//
+
+bool anyNull() { return false; }
+template <typename T, typename... Rest> bool anyNull(const T &first, const Rest &...rest) {
+  if constexpr (std::is_same_v<std::decay_t<T>, Value>)
+    if (!first)
+      return true;
+  return anyNull(rest...);
+}
+
+/// Builds one kiln op of a composition; null when an operand is null or the
+/// op's shape rule fails (the node's error is then recorded).
+template <typename OpT, typename... Args> Value mk(NodeContext &c, Args &&...args) {
+  if (anyNull(args...))
+    return {};
+  V v = c.make<OpT>(std::forward<Args>(args)...);
+  return succeeded(v) ? *v : Value();
+}
+
+Value cmp(NodeContext &c, CompareDirection d, Value a, Value b) {
+  return mk<CompareOp>(c, CompareDirectionAttr::get(c.b.getContext(), d), a, b);
+}
+
+Value castElements(NodeContext &c, Value v, Type elt) {
+  if (!v)
+    return {};
+  auto t = cast<RankedTensorType>(v.getType());
+  if (t.getElementType() == elt)
+    return v;
+  return CastOp::create(c.b, c.loc, RankedTensorType::get(t.getShape(), elt), v);
+}
+
+LogicalResult doneValue(NodeContext &c, Value v, int output = 0) {
+  if (!v)
+    return c.imp.error.empty() ? c.fail("cannot build this node") : failure();
+  c.out(output, v);
+  return success();
+}
+
+/// A float formula of one input, `F(c, x)`.
+template <Value (*F)(NodeContext &, Value)> LogicalResult formulaOp(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  if (!isa<FloatType>(c.typeOf(0).getElementType()))
+    return c.fail("needs a floating-point input");
+  return doneValue(c, F(c, c.in(0)));
+}
+
+Value fTan(NodeContext &c, Value x) { return mk<DivOp>(c, mk<SinOp>(c, x), mk<CosOp>(c, x)); }
+Value halfExps(NodeContext &c, Value x, bool plus) {
+  Value e = mk<ExpOp>(c, x), f = mk<ExpOp>(c, mk<NegOp>(c, x));
+  Value s = plus ? mk<AddOp>(c, e, f) : mk<SubOp>(c, e, f);
+  return s ? mk<MulOp>(c, s, scalarLike(c, x, 0.5)) : Value();
+}
+Value fSinh(NodeContext &c, Value x) { return halfExps(c, x, false); }
+Value fCosh(NodeContext &c, Value x) { return halfExps(c, x, true); }
+Value logOfRoot(NodeContext &c, Value x, double k) { // log(x + sqrt(x*x + k))
+  Value sq = mk<AddOp>(c, mk<MulOp>(c, x, x), scalarLike(c, x, k));
+  return mk<LogOp>(c, mk<AddOp>(c, x, mk<SqrtOp>(c, sq)));
+}
+Value fAsinh(NodeContext &c, Value x) { return logOfRoot(c, x, 1); }
+Value fAcosh(NodeContext &c, Value x) { return logOfRoot(c, x, -1); }
+Value fAtanh(NodeContext &c, Value x) {
+  Value one = scalarLike(c, x, 1);
+  Value ratio = mk<DivOp>(c, mk<AddOp>(c, one, x), mk<SubOp>(c, one, x));
+  return mk<MulOp>(c, mk<LogOp>(c, ratio), scalarLike(c, x, 0.5));
+}
+Value fSelu(NodeContext &c, Value x) {
+  double alpha = c.attrFloat("alpha", 1.67326319217681884765625);
+  double gamma = c.attrFloat("gamma", 1.05070102214813232421875);
+  Value neg = mk<MulOp>(c, mk<SubOp>(c, mk<ExpOp>(c, x), scalarLike(c, x, 1)),
+                        scalarLike(c, x, alpha));
+  Value v = mk<SelectOp>(c, cmp(c, CompareDirection::gt, x, scalarLike(c, x, 0)), x, neg);
+  return mk<MulOp>(c, v, scalarLike(c, x, gamma));
+}
+Value fThresholdedRelu(NodeContext &c, Value x) {
+  Value alpha = scalarLike(c, x, c.attrFloat("alpha", 1.0));
+  return mk<SelectOp>(c, cmp(c, CompareDirection::gt, x, alpha), x, scalarLike(c, x, 0));
+}
+Value fShrink(NodeContext &c, Value x) {
+  double lambd = c.attrFloat("lambd", 0.5), bias = c.attrFloat("bias", 0.0);
+  Value up = mk<SubOp>(c, x, scalarLike(c, x, bias));
+  Value down = mk<AddOp>(c, x, scalarLike(c, x, bias));
+  Value inner = mk<SelectOp>(c, cmp(c, CompareDirection::gt, x, scalarLike(c, x, lambd)),
+                             up, scalarLike(c, x, 0));
+  return mk<SelectOp>(c, cmp(c, CompareDirection::lt, x, scalarLike(c, x, -lambd)),
+                      down, inner);
+}
+Value fHardSwish(NodeContext &c, Value x) {
+  return mk<MulOp>(c, x, mk<HardSigmoidOp>(c, x, c.b.getF64FloatAttr(1.0 / 6),
+                                           c.b.getF64FloatAttr(0.5)));
+}
+Value fCelu(NodeContext &c, Value x) {
+  double alpha = c.attrFloat("alpha", 1.0);
+  Value e = mk<ExpOp>(c, mk<DivOp>(c, x, scalarLike(c, x, alpha)));
+  Value neg = mk<MulOp>(c, mk<SubOp>(c, e, scalarLike(c, x, 1)), scalarLike(c, x, alpha));
+  Value zero = scalarLike(c, x, 0);
+  return mk<AddOp>(c, mk<MaximumOp>(c, x, zero), mk<MinimumOp>(c, neg, zero));
+}
+Value fIsNaN(NodeContext &c, Value x) { return cmp(c, CompareDirection::ne, x, x); }
+Value fIsInf(NodeContext &c, Value x) {
+  bool pos = c.attrInt("detect_positive", 1) != 0, neg = c.attrInt("detect_negative", 1) != 0;
+  Value p = cmp(c, CompareDirection::eq, x, scalarLike(c, x, INFINITY));
+  Value n = cmp(c, CompareDirection::eq, x, scalarLike(c, x, -INFINITY));
+  if (pos && neg)
+    return mk<OrOp>(c, p, n);
+  if (pos)
+    return p;
+  if (neg)
+    return n;
+  return mk<AndOp>(c, p, n); // never both: all false
+}
+
+LogicalResult prelu(NodeContext &c) {
+  if (failed(needInputs(c, 2)))
+    return failure();
+  Value x = c.in(0);
+  Value scaled = mk<MulOp>(c, x, c.in(1));
+  return doneValue(c, mk<SelectOp>(c, cmp(c, CompareDirection::lt, x, scalarLike(c, x, 0)),
+                                   scaled, x));
+}
+
+LogicalResult castLike(NodeContext &c) {
+  if (failed(needInputs(c, 2)) || !c.typeOf(1))
+    return c.imp.error.empty() ? c.fail("needs two ranked inputs") : failure();
+  return doneValue(c, castElements(c, c.in(0), c.typeOf(1).getElementType()));
+}
+
+/// Pow of any numeric types: integers go through f64; the result has the
+/// base's type.
+LogicalResult pow(NodeContext &c) {
+  if (failed(needInputs(c, 2)) || !c.typeOf(1))
+    return c.imp.error.empty() ? c.fail("needs two ranked inputs") : failure();
+  Type base = c.typeOf(0).getElementType(), exp = c.typeOf(1).getElementType();
+  if (isa<FloatType>(base) && base == exp)
+    return done(c, c.make<PowOp>(c.in(0), c.in(1)));
+  Type work = isa<FloatType>(base) ? base : c.b.getF64Type();
+  Value r = mk<PowOp>(c, castElements(c, c.in(0), work), castElements(c, c.in(1), work));
+  return doneValue(c, castElements(c, r, base));
+}
+
+/// Clip whose bounds are tensors computed at run time.
+LogicalResult clipRuntime(NodeContext &c) {
+  Value x = c.in(0);
+  if (c.has(1))
+    x = mk<MaximumOp>(c, x, c.in(1));
+  if (c.has(2))
+    x = mk<MinimumOp>(c, x, c.in(2));
+  return doneValue(c, x);
+}
+
+LogicalResult constantOfShape(NodeContext &c) {
+  if (!c.has(0))
+    return c.fail("needs a shape input");
+  DenseElementsAttr shapeK = c.known(0);
+  if (!shapeK)
+    return c.fail("the shape must be known at compile time");
+  std::vector<int64_t> shape = toInts(shapeK);
+  DenseElementsAttr value;
+  if (const onnx::AttributeProto *a = c.attr("value")) {
+    std::string why;
+    FailureOr<DenseElementsAttr> k = tensorToAttr(c.b.getContext(), a->t(), why);
+    if (failed(k))
+      return c.fail(why);
+    if (k->getNumElements() != 1)
+      return c.fail("value must hold one element");
+    value = *k;
+  }
+  Type elt = value ? value.getElementType() : c.b.getF32Type();
+  double v = value ? toDoubles(value)[0] : 0.0;
+  auto type = RankedTensorType::get(shape, elt);
+  c.outKnown(0, makeAttr(type, {v}));
+  return success();
+}
+
+/// An i64 constant counting 0..n-1 along dimension `axis` of a tensor of
+/// rank `rank` (other dimensions 1).
+Value iotaAlong(NodeContext &c, int64_t n, int64_t axis, int64_t rank) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = n;
+  std::vector<double> values(n);
+  std::iota(values.begin(), values.end(), 0.0);
+  return ConstantOp::create(c.b, c.loc,
+                            makeAttr(RankedTensorType::get(shape, c.b.getI64Type()), values));
+}
+
+LogicalResult trilu(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  auto t = c.typeOf(0);
+  int64_t r = t.getRank();
+  if (r < 2 || t.isDynamicDim(r - 1) || t.isDynamicDim(r - 2))
+    return c.fail("needs static sizes in the last two dimensions");
+  Value rows = iotaAlong(c, t.getDimSize(r - 2), r - 2, r);
+  Value cols = iotaAlong(c, t.getDimSize(r - 1), r - 1, r);
+  Value diff = mk<SubOp>(c, cols, rows);
+  Value k = c.has(1) ? castElements(c, c.in(1), c.b.getI64Type())
+                     : scalarLike(c, diff, 0);
+  bool upper = c.attrInt("upper", 1) != 0;
+  Value keep = cmp(c, upper ? CompareDirection::ge : CompareDirection::le, diff, k);
+  Value x = c.in(0);
+  return doneValue(c, mk<SelectOp>(c, keep, x, scalarLike(c, x, 0)));
+}
+
+/// Hardmax: 1 at the first maximum along the axis, 0 elsewhere.
+LogicalResult hardmax(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  auto t = c.typeOf(0);
+  int64_t r = t.getRank();
+  int64_t axis = c.normAxis(c.attrInt("axis", c.opset < 13 ? 1 : -1), r);
+  if (c.opset < 13 && axis != r - 1)
+    return c.fail("before opset 13 only the last axis is supported");
+  if (t.isDynamicDim(axis))
+    return c.fail("needs a static size along the axis");
+  Value x = c.in(0);
+  Value idx = mk<ArgmaxOp>(c, x, c.b.getI64IntegerAttr(axis), c.b.getBoolAttr(true));
+  Value hot = cmp(c, CompareDirection::eq, castElements(c, idx, c.b.getI64Type()),
+                  iotaAlong(c, t.getDimSize(axis), axis, r));
+  return doneValue(c, castElements(c, hot, t.getElementType()));
+}
+
+LogicalResult layerNorm(NodeContext &c) {
+  if (failed(needInputs(c, 2)))
+    return failure();
+  auto t = c.typeOf(0);
+  int64_t r = t.getRank();
+  int64_t axis = c.normAxis(c.attrInt("axis", -1), r);
+  double eps = c.attrFloat("epsilon", 1e-5);
+  std::vector<int64_t> axes;
+  for (int64_t d = axis; d < r; ++d)
+    axes.push_back(d);
+  auto axesAttr = c.b.getDenseI64ArrayAttr(axes);
+  Value x = c.in(0);
+  Value mean = mk<ReduceMeanOp>(c, x, axesAttr, c.b.getBoolAttr(true));
+  Value d = mk<SubOp>(c, x, mean);
+  Value var = mk<ReduceMeanOp>(c, mk<MulOp>(c, d, d), axesAttr, c.b.getBoolAttr(true));
+  Value inv = mk<RsqrtOp>(c, mk<AddOp>(c, var, scalarLike(c, x, eps)));
+  Value y = mk<MulOp>(c, mk<MulOp>(c, d, inv), c.in(1));
+  if (c.has(2))
+    y = mk<AddOp>(c, y, c.in(2));
+  if (!y)
+    return doneValue(c, y);
+  c.out(0, y);
+  c.out(1, mean);
+  c.out(2, inv);
+  return success();
+}
+
+/// ArgMax/ArgMin with select_last_index: the first extreme of the input
+/// reversed along the axis, counted from the end.
+LogicalResult argReduceLast(NodeContext &c, int64_t axis, bool keep) {
+  auto t = c.typeOf(0);
+  if (t.isDynamicDim(axis))
+    return c.fail("select_last_index needs a static size along the axis");
+  int64_t n = t.getDimSize(axis);
+  std::vector<double> reversed(n);
+  for (int64_t i = 0; i < n; ++i)
+    reversed[i] = n - 1 - i;
+  Value order = ConstantOp::create(
+      c.b, c.loc, makeAttr(RankedTensorType::get({n}, c.b.getI64Type()), reversed));
+  Value flipped = mk<GatherOp>(c, c.in(0), order, c.b.getI64IntegerAttr(axis));
+  auto axisAttr = c.b.getI64IntegerAttr(axis);
+  auto keepAttr = c.b.getBoolAttr(keep);
+  Value idx = c.node.op_type() == "ArgMax" ? mk<ArgmaxOp>(c, flipped, axisAttr, keepAttr)
+                                           : mk<ArgminOp>(c, flipped, axisAttr, keepAttr);
+  if (!idx)
+    return doneValue(c, idx);
+  return doneValue(c, mk<SubOp>(c, scalarLike(c, idx, n - 1), idx));
+}
+
+LogicalResult split(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  auto t = c.typeOf(0);
+  int64_t axis = c.normAxis(c.attrInt("axis", 0), t.getRank());
+  if (t.isDynamicDim(axis))
+    return c.fail("needs a static size along the axis");
+  int64_t total = t.getDimSize(axis), outputs = c.node.output_size();
+  std::vector<int64_t> sizes;
+  if (c.opset >= 13 && c.has(1)) {
+    DenseElementsAttr k = c.known(1);
+    if (!k)
+      return c.fail("split must be known at compile time");
+    sizes = toInts(k);
+  } else if (auto a = c.attrInts("split")) {
+    sizes = *a;
+  } else {
+    if (outputs < 1 || total % outputs)
+      return c.fail("cannot split " + Twine(total) + " into " + Twine(outputs) +
+                    " equal parts");
+    sizes.assign(outputs, total / outputs);
+  }
+  if (static_cast<int64_t>(sizes.size()) != outputs ||
+      std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != total)
+    return c.fail("split sizes do not match the outputs and the dimension");
+  int64_t start = 0;
+  for (int64_t i = 0; i < outputs; ++i) {
+    Value part = mk<SliceOp>(c, c.in(0), c.b.getDenseI64ArrayAttr({axis}),
+                             c.b.getDenseI64ArrayAttr({start}),
+                             c.b.getDenseI64ArrayAttr({start + sizes[i]}),
+                             c.b.getDenseI64ArrayAttr({1}));
+    if (!part)
+      return doneValue(c, part);
+    c.out(i, part);
+    start += sizes[i];
+  }
+  return success();
+}
+
+/// DepthToSpace (DCR or CRD) and SpaceToDepth: reshape, transpose, reshape.
+LogicalResult depthSpace(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  auto t = c.typeOf(0);
+  if (t.getRank() != 4 || !t.hasStaticShape())
+    return c.fail("needs a static 4-D input");
+  int64_t n = t.getDimSize(0), ch = t.getDimSize(1), h = t.getDimSize(2),
+          w = t.getDimSize(3), bs = c.attrInt("blocksize", 0);
+  if (bs < 1)
+    return c.fail("needs blocksize >= 1");
+  SmallVector<int64_t> first, perm, last;
+  if (c.node.op_type() == "DepthToSpace") {
+    if (ch % (bs * bs))
+      return c.fail("channels must divide by blocksize squared");
+    int64_t oc = ch / (bs * bs);
+    if (c.attrString("mode", "DCR") == "CRD") {
+      first = {n, oc, bs, bs, h, w};
+      perm = {0, 1, 4, 2, 5, 3};
+    } else {
+      first = {n, bs, bs, oc, h, w};
+      perm = {0, 3, 4, 1, 5, 2};
+    }
+    last = {n, oc, h * bs, w * bs};
+  } else {
+    if (h % bs || w % bs)
+      return c.fail("height and width must divide by blocksize");
+    first = {n, ch, h / bs, bs, w / bs, bs};
+    perm = {0, 3, 5, 1, 2, 4};
+    last = {n, ch * bs * bs, h / bs, w / bs};
+  }
+  Value v = mk<ReshapeOp>(c, c.in(0), c.b.getDenseI64ArrayAttr(first));
+  v = mk<TransposeOp>(c, v, c.b.getDenseI64ArrayAttr(perm));
+  return doneValue(c, mk<ReshapeOp>(c, v, c.b.getDenseI64ArrayAttr(last)));
+}
+
+/// NegativeLogLikelihoodLoss over log-probabilities `x` [N, C, d...] and
+/// integer targets [N, d...]: the target's entry is picked with a one-hot
+/// mask along C (ignore_index and out-of-range targets pick nothing).
+Value nllLoss(NodeContext &c, Value x, Value target, Value weight, Value &weightSum) {
+  auto t = cast<RankedTensorType>(x.getType());
+  int64_t r = t.getRank();
+  if (r < 2 || t.isDynamicDim(1)) {
+    (void)c.fail("needs an input [N, C, ...] with a static C");
+    return {};
+  }
+  int64_t classes = t.getDimSize(1);
+  // target [N, d...] -> [N, 1, d...]
+  auto tt = cast<RankedTensorType>(target.getType());
+  SmallVector<int64_t> withC(tt.getShape());
+  withC.insert(withC.begin() + 1, 1);
+  for (int64_t &d : withC)
+    d = ShapedType::isDynamic(d) ? -1 : d;
+  if (llvm::count(withC, -1) > 1) {
+    (void)c.fail("the target may have one dynamic dimension");
+    return {};
+  }
+  Value tgt = castElements(c, mk<ReshapeOp>(c, target, c.b.getDenseI64ArrayAttr(withC)),
+                           c.b.getI64Type());
+  Value hot = cmp(c, CompareDirection::eq, tgt, iotaAlong(c, classes, 1, r));
+  Type elt = t.getElementType();
+  if (const onnx::AttributeProto *a = c.attr("ignore_index")) {
+    Value ignored = cmp(c, CompareDirection::ne, tgt, scalarLike(c, tgt, a->i()));
+    hot = mk<AndOp>(c, hot, ignored);
+  }
+  Value mask = castElements(c, hot, elt);
+  if (weight) {
+    // weight [C] along dimension 1
+    SmallVector<int64_t> wshape(r, 1);
+    wshape[1] = classes;
+    mask = mk<MulOp>(c, mask, mk<ReshapeOp>(c, weight, c.b.getDenseI64ArrayAttr(wshape)));
+  }
+  auto one = c.b.getDenseI64ArrayAttr({1});
+  Value picked = mk<ReduceSumOp>(c, mk<MulOp>(c, x, mask), one, c.b.getBoolAttr(false));
+  weightSum = mk<ReduceSumOp>(c, mask, one, c.b.getBoolAttr(false)); // [N, d...]
+  return mk<NegOp>(c, picked);
+}
+
+Value reduceLoss(NodeContext &c, Value loss, Value weightSum) {
+  if (!loss || !weightSum)
+    return {};
+  std::string reduction = c.attrString("reduction", "mean");
+  if (reduction == "none")
+    return loss;
+  auto type = cast<RankedTensorType>(loss.getType());
+  std::vector<int64_t> all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  auto axes = c.b.getDenseI64ArrayAttr(all);
+  Value sum = mk<ReduceSumOp>(c, loss, axes, c.b.getBoolAttr(false));
+  if (reduction == "sum")
+    return sum;
+  if (reduction != "mean") {
+    (void)c.fail("reduction '" + reduction + "' is not none, sum or mean");
+    return {};
+  }
+  return mk<DivOp>(c, sum, mk<ReduceSumOp>(c, weightSum, axes, c.b.getBoolAttr(false)));
+}
+
+LogicalResult nll(NodeContext &c) {
+  if (failed(needInputs(c, 2)))
+    return failure();
+  Value weightSum;
+  Value loss = nllLoss(c, c.in(0), c.in(1), c.has(2) ? c.in(2) : Value(), weightSum);
+  return doneValue(c, reduceLoss(c, loss, weightSum));
+}
+
+LogicalResult softmaxCrossEntropy(NodeContext &c) {
+  if (failed(needInputs(c, 2)))
+    return failure();
+  Value logp = mk<LogSoftmaxOp>(c, c.in(0), c.b.getI64IntegerAttr(1));
+  Value weightSum;
+  Value loss = nllLoss(c, logp, c.in(1), c.has(2) ? c.in(2) : Value(), weightSum);
+  Value out = reduceLoss(c, loss, weightSum);
+  if (!out)
+    return doneValue(c, out);
+  c.out(0, out);
+  c.out(1, logp);
+  return success();
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -798,6 +1235,21 @@ LogicalResult batchNorm(NodeContext &c) {
 static const OpEntry kOps[] = {
     // Elementwise
     {"Abs", 1, 17, unaryOp<AbsOp>, ""},
+    {"Acosh", 9, 17, formulaOp<fAcosh>, "log(x + sqrt(x^2 - 1))"},
+    {"Asinh", 9, 17, formulaOp<fAsinh>, "log(x + sqrt(x^2 + 1))"},
+    {"Atanh", 9, 17, formulaOp<fAtanh>, ""},
+    {"Celu", 12, 17, formulaOp<fCelu>, ""},
+    {"Cosh", 9, 17, formulaOp<fCosh>, ""},
+    {"HardSwish", 14, 17, formulaOp<fHardSwish>, ""},
+    {"IsInf", 10, 17, formulaOp<fIsInf>, ""},
+    {"IsNaN", 9, 17, formulaOp<fIsNaN>, ""},
+    {"PRelu", 7, 17, prelu, "slope broadcasts (NumPy)"},
+    {"Round", 11, 17, unaryOp<RoundOp>, "halves to even"},
+    {"Selu", 1, 17, formulaOp<fSelu>, ""},
+    {"Shrink", 9, 17, formulaOp<fShrink>, "floating-point inputs"},
+    {"Sinh", 9, 17, formulaOp<fSinh>, ""},
+    {"Tan", 7, 17, formulaOp<fTan>, ""},
+    {"ThresholdedRelu", 10, 17, formulaOp<fThresholdedRelu>, ""},
     {"Add", 7, 17, (binaryOp<AddOp, fAdd>), "NumPy broadcasting"},
     {"And", 7, 17, binaryOp<AndOp>, ""},
     {"Ceil", 1, 17, unaryOp<CeilOp>, ""},
@@ -823,7 +1275,7 @@ static const OpEntry kOps[] = {
     {"Neg", 1, 17, unaryOp<NegOp>, ""},
     {"Not", 1, 17, unaryOp<NotOp>, ""},
     {"Or", 7, 17, binaryOp<OrOp>, ""},
-    {"Pow", 7, 17, binaryOp<PowOp>, ""},
+    {"Pow", 7, 17, pow, "integer types through f64"},
     {"Reciprocal", 1, 17, unaryOp<ReciprocalOp>, ""},
     {"Relu", 1, 17, unaryOp<ReluOp>, ""},
     {"Sigmoid", 1, 17, unaryOp<SigmoidOp>, ""},
@@ -844,6 +1296,12 @@ static const OpEntry kOps[] = {
     {"LogSoftmax", 1, 17, softmax, "as Softmax"},
     // Shapes and constants
     {"Cast", 6, 17, castTo, ""},
+    {"CastLike", 15, 17, castLike, ""},
+    {"ConstantOfShape", 9, 17, constantOfShape, "shape known at compile time"},
+    {"DepthToSpace", 1, 17, depthSpace, "DCR and CRD, static 4-D"},
+    {"SpaceToDepth", 1, 17, depthSpace, "static 4-D"},
+    {"Split", 2, 17, split, "sizes known at compile time"},
+    {"Trilu", 14, 17, trilu, "static last two dimensions"},
     {"Concat", 4, 17, concat, ""},
     {"Constant", 1, 17, constant, "dense tensors and value_float(s)/value_int(s)"},
     {"Dropout", 1, 17, identity, "inference: the identity"},
@@ -859,8 +1317,8 @@ static const OpEntry kOps[] = {
     {"Transpose", 1, 17, transpose, ""},
     {"Unsqueeze", 1, 17, squeezeLike, ""},
     // Reductions
-    {"ArgMax", 1, 17, argReduce, "select_last_index = 0"},
-    {"ArgMin", 1, 17, argReduce, "select_last_index = 0"},
+    {"ArgMax", 1, 17, argReduce, ""},
+    {"ArgMin", 1, 17, argReduce, ""},
     {"ReduceL1", 1, 17, (reduceOp<ReduceSumOp, Pre::abs>), ""},
     {"ReduceL2", 1, 17, (reduceOp<ReduceSumOp, Pre::square, Post::sqrt>), ""},
     {"ReduceLogSum", 1, 17, (reduceOp<ReduceSumOp, Pre::none, Post::log>), ""},
@@ -874,6 +1332,10 @@ static const OpEntry kOps[] = {
     // Convolution, pooling, normalization
     {"AveragePool", 1, 17, pool, "ceil_mode = 0"},
     {"BatchNormalization", 6, 17, batchNorm, "inference"},
+    {"Hardmax", 1, 17, hardmax, "before opset 13: the last axis"},
+    {"LayerNormalization", 17, 17, layerNorm, "with the Mean and InvStdDev outputs"},
+    {"NegativeLogLikelihoodLoss", 12, 17, nll, "weights, ignore_index, none/sum/mean"},
+    {"SoftmaxCrossEntropyLoss", 12, 17, softmaxCrossEntropy, "as NegativeLogLikelihoodLoss; log_prob output"},
     {"Conv", 1, 17, conv, "1-D to 3-D, groups"},
     {"GlobalAveragePool", 1, 17, pool, ""},
     {"GlobalMaxPool", 1, 17, pool, ""},
