@@ -193,6 +193,15 @@ Value NodeContext::in(int i) {
   return imp.valueOf(node.input(i), loc);
 }
 
+std::optional<std::vector<int64_t>> NodeContext::declared(int i) const {
+  if (i >= node.output_size())
+    return std::nullopt;
+  auto it = imp.declaredShapes.find(node.output(i));
+  if (it == imp.declaredShapes.end())
+    return std::nullopt;
+  return it->second;
+}
+
 DenseElementsAttr NodeContext::known(int i) const {
   if (!has(i))
     return {};
@@ -344,6 +353,19 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
             " of the default domain; Kiln imports opsets up to 17";
     return false;
   }
+  for (const auto *infos : {&g.value_info(), &g.output()})
+    for (const auto &vi : *infos) {
+      if (!vi.type().has_tensor_type() || !vi.type().tensor_type().has_shape())
+        continue;
+      std::vector<int64_t> shape;
+      bool complete = true;
+      for (const auto &d : vi.type().tensor_type().shape().dim()) {
+        complete &= d.has_dim_value();
+        shape.push_back(d.dim_value());
+      }
+      if (complete)
+        declaredShapes[vi.name()] = shape;
+    }
   std::set<std::string> initialized;
   for (const auto &t : g.initializer())
     initialized.insert(t.name());

@@ -52,6 +52,10 @@ struct NodeContext {
   std::string attrString(llvm::StringRef name, llvm::StringRef fallback) const;
   std::optional<std::vector<int64_t>> attrInts(llvm::StringRef name) const;
   int64_t normAxis(int64_t axis, int64_t rank) const;
+  /// The static shape the model declares for output `i` (graph outputs and
+  /// value_info after shape inference), if it declares one: what fixes the
+  /// result of ops whose shape comes from a tensor computed at run time.
+  std::optional<std::vector<int64_t>> declared(int i) const;
   /// Records "node 'NAME' (OP): message" and fails.
   mlir::LogicalResult fail(const llvm::Twine &message);
   void out(int i, mlir::Value v);
@@ -109,6 +113,7 @@ public:
 
   mlir::OpBuilder &b;
   llvm::StringMap<OnnxValue> env;
+  llvm::StringMap<std::vector<int64_t>> declaredShapes;
   int64_t opset = 0;
   std::string error;
 

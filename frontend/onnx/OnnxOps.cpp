@@ -375,9 +375,13 @@ LogicalResult reshape(NodeContext &c) {
       target = *s;
   } else {
     DenseElementsAttr k = c.known(1);
-    if (!k)
-      return c.fail("the target shape must be known at compile time");
-    target = toInts(k);
+    if (k)
+      target = toInts(k);
+    else if (auto d = c.declared(0))
+      target = *d;
+    else
+      return c.fail("the target shape must be known at compile time (or the "
+                    "output's shape declared)");
   }
   bool allowZero = c.attrInt("allowzero", 0) != 0;
   for (size_t i = 0; i < target.size(); ++i)
@@ -435,8 +439,12 @@ LogicalResult squeezeLike(NodeContext &c) {
   auto t = c.typeOf(0);
   bool unsqueeze = c.node.op_type() == "Unsqueeze";
   auto axes = axesOf(c, 1, 13);
-  if (axes && !axes->empty() && (*axes)[0] == INT64_MIN)
-    return c.fail("axes must be known at compile time");
+  if (axes && !axes->empty() && (*axes)[0] == INT64_MIN) {
+    if (auto d = c.declared(0))
+      return done(c, c.make<ReshapeOp>(c.in(0), c.b.getDenseI64ArrayAttr(*d)));
+    return c.fail("axes must be known at compile time (or the output's shape "
+                  "declared)");
+  }
   SmallVector<int64_t> shape;
   if (unsqueeze) {
     if (!axes)
@@ -559,11 +567,13 @@ LogicalResult expand(NodeContext &c) {
   if (failed(needInputs(c, 2)))
     return failure();
   DenseElementsAttr k = c.known(1);
-  if (!k)
-    return c.fail("the shape must be known at compile time");
+  std::optional<std::vector<int64_t>> given = k ? std::optional(toInts(k)) : c.declared(0);
+  if (!given)
+    return c.fail("the shape must be known at compile time (or the output's "
+                  "shape declared)");
   // ONNX's Expand broadcasts both ways: the result is the broadcast of the
   // input's shape and the given one.
-  std::vector<int64_t> target = toInts(k);
+  std::vector<int64_t> target = *given;
   auto t = c.typeOf(0);
   size_t rank = std::max<size_t>(target.size(), t.getRank());
   std::vector<int64_t> out(rank, 1);
@@ -950,9 +960,11 @@ LogicalResult constantOfShape(NodeContext &c) {
   if (!c.has(0))
     return c.fail("needs a shape input");
   DenseElementsAttr shapeK = c.known(0);
-  if (!shapeK)
-    return c.fail("the shape must be known at compile time");
-  std::vector<int64_t> shape = toInts(shapeK);
+  std::optional<std::vector<int64_t>> shape =
+      shapeK ? std::optional(toInts(shapeK)) : c.declared(0);
+  if (!shape)
+    return c.fail("the shape must be known at compile time (or the output's "
+                  "shape declared)");
   DenseElementsAttr value;
   if (const onnx::AttributeProto *a = c.attr("value")) {
     std::string why;
@@ -965,7 +977,7 @@ LogicalResult constantOfShape(NodeContext &c) {
   }
   Type elt = value ? value.getElementType() : c.b.getF32Type();
   double v = value ? toDoubles(value)[0] : 0.0;
-  auto type = RankedTensorType::get(shape, elt);
+  auto type = RankedTensorType::get(*shape, elt);
   c.outKnown(0, makeAttr(type, {v}));
   return success();
 }
@@ -1076,10 +1088,17 @@ LogicalResult split(NodeContext &c) {
   int64_t total = t.getDimSize(axis), outputs = c.node.output_size();
   std::vector<int64_t> sizes;
   if (c.opset >= 13 && c.has(1)) {
-    DenseElementsAttr k = c.known(1);
-    if (!k)
-      return c.fail("split must be known at compile time");
-    sizes = toInts(k);
+    if (DenseElementsAttr k = c.known(1)) {
+      sizes = toInts(k);
+    } else {
+      for (int64_t i = 0; i < outputs; ++i) {
+        auto d = c.declared(i);
+        if (!d || static_cast<int64_t>(d->size()) != t.getRank())
+          return c.fail("split must be known at compile time (or the outputs' "
+                        "shapes declared)");
+        sizes.push_back((*d)[axis]);
+      }
+    }
   } else if (auto a = c.attrInts("split")) {
     sizes = *a;
   } else {
@@ -1226,6 +1245,183 @@ LogicalResult softmaxCrossEntropy(NodeContext &c) {
   return success();
 }
 
+/// Tile: repeats known, or read off the declared output shape.
+LogicalResult tile(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  auto t = c.typeOf(0);
+  if (!t.hasStaticShape())
+    return c.fail("needs a static input shape");
+  int64_t r = t.getRank();
+  std::vector<int64_t> reps;
+  if (DenseElementsAttr k = c.known(1)) {
+    reps = toInts(k);
+  } else if (auto d = c.declared(0); d && static_cast<int64_t>(d->size()) == r) {
+    for (int64_t i = 0; i < r; ++i)
+      reps.push_back(t.getDimSize(i) ? (*d)[i] / t.getDimSize(i) : 1);
+  } else {
+    return c.fail("repeats must be known at compile time (or the output's shape declared)");
+  }
+  if (static_cast<int64_t>(reps.size()) != r)
+    return c.fail("needs one repeat per dimension");
+  SmallVector<int64_t> spread, wide, out;
+  for (int64_t i = 0; i < r; ++i) {
+    spread.append({1, t.getDimSize(i)});
+    wide.append({reps[i], t.getDimSize(i)});
+    out.push_back(reps[i] * t.getDimSize(i));
+  }
+  Value v = mk<ReshapeOp>(c, c.in(0), c.b.getDenseI64ArrayAttr(spread));
+  v = mk<BroadcastToOp>(c, v, Value(), c.b.getDenseI64ArrayAttr(wide));
+  return doneValue(c, mk<ReshapeOp>(c, v, c.b.getDenseI64ArrayAttr(out)));
+}
+
+/// Range: a known constant, or start + i * delta for the declared length.
+LogicalResult range(NodeContext &c) {
+  if (failed(needInputs(c, 3)))
+    return failure();
+  Type elt = c.typeOf(0).getElementType();
+  DenseElementsAttr s = c.known(0), l = c.known(1), d = c.known(2);
+  int64_t n;
+  if (s && l && d) {
+    double start = toDoubles(s)[0], limit = toDoubles(l)[0], delta = toDoubles(d)[0];
+    if (delta == 0)
+      return c.fail("delta is 0");
+    n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((limit - start) / delta)));
+    std::vector<double> values;
+    for (int64_t i = 0; i < n; ++i)
+      values.push_back(start + i * delta);
+    c.outKnown(0, makeAttr(RankedTensorType::get({n}, elt), values));
+    return success();
+  }
+  auto declared = c.declared(0);
+  if (!declared || declared->size() != 1)
+    return c.fail("start, limit and delta must be known at compile time (or "
+                  "the output's length declared)");
+  n = (*declared)[0];
+  std::vector<double> counting(n);
+  std::iota(counting.begin(), counting.end(), 0.0);
+  Value iota = ConstantOp::create(c.b, c.loc, makeAttr(RankedTensorType::get({n}, elt), counting));
+  return doneValue(c, mk<AddOp>(c, c.in(0), mk<MulOp>(c, iota, c.in(2))));
+}
+
+/// GatherElements: along the axis, out[.., i, ..] = x[.., idx[.., i, ..], ..],
+/// through a one-hot mask over an added dimension (negative indices count
+/// from the end).
+LogicalResult gatherElements(NodeContext &c) {
+  if (failed(needInputs(c, 2)))
+    return failure();
+  auto t = c.typeOf(0), it = c.typeOf(1);
+  int64_t r = t.getRank();
+  int64_t axis = c.normAxis(c.attrInt("axis", 0), r);
+  if (!t.hasStaticShape() || !it || !it.hasStaticShape() || it.getRank() != r)
+    return c.fail("needs static data and indices of one rank");
+  for (int64_t d = 0; d < r; ++d)
+    if (d != axis && it.getDimSize(d) != t.getDimSize(d))
+      return c.fail("indices must match the data outside the axis");
+  int64_t k = t.getDimSize(axis);
+  SmallVector<int64_t> xShape(t.getShape()), iShape(it.getShape());
+  xShape.insert(xShape.begin() + axis, 1);     // [.., 1, K, ..]
+  iShape.insert(iShape.begin() + axis + 1, 1); // [.., M, 1, ..]
+  Value idx = castElements(c, c.in(1), c.b.getI64Type());
+  Value neg = cmp(c, CompareDirection::lt, idx, scalarLike(c, idx, 0));
+  idx = mk<SelectOp>(c, neg, mk<AddOp>(c, idx, scalarLike(c, idx, k)), idx);
+  idx = mk<ReshapeOp>(c, idx, c.b.getDenseI64ArrayAttr(iShape));
+  Value hot = cmp(c, CompareDirection::eq, idx, iotaAlong(c, k, axis + 1, r + 1));
+  Value x = mk<ReshapeOp>(c, c.in(0), c.b.getDenseI64ArrayAttr(xShape));
+  Value zero = scalarLike(c, c.in(0), 0);
+  Value picked = mk<SelectOp>(c, hot, x, zero);
+  if (t.getElementType().isInteger(1)) {
+    return doneValue(c, mk<ReduceMaxOp>(c, castElements(c, picked, c.b.getI8Type()),
+                                        c.b.getDenseI64ArrayAttr({axis + 1}),
+                                        c.b.getBoolAttr(false)));
+  }
+  return doneValue(c, mk<ReduceSumOp>(c, picked, c.b.getDenseI64ArrayAttr({axis + 1}),
+                                      c.b.getBoolAttr(false)));
+}
+
+/// Mod: fmod = 1 takes the dividend's sign (C fmod), fmod = 0 the divisor's
+/// (Python); computed in f64 for integers.
+LogicalResult mod(NodeContext &c) {
+  if (failed(needInputs(c, 2)))
+    return failure();
+  Type elt = c.typeOf(0).getElementType();
+  bool fmod = c.attrInt("fmod", 0) != 0;
+  if (isa<FloatType>(elt) && !fmod)
+    return c.fail("fmod = 0 needs integer inputs");
+  Type work = isa<FloatType>(elt) ? elt : c.b.getF64Type();
+  Value a = castElements(c, c.in(0), work), b = castElements(c, c.in(1), work);
+  Value q = mk<DivOp>(c, a, b);
+  Value zero = scalarLike(c, a, 0);
+  Value qi = fmod ? mk<SelectOp>(c, cmp(c, CompareDirection::lt, q, zero), mk<CeilOp>(c, q),
+                                 mk<FloorOp>(c, q))
+                  : mk<FloorOp>(c, q);
+  Value r = mk<SubOp>(c, a, mk<MulOp>(c, qi, b));
+  return doneValue(c, castElements(c, r, elt));
+}
+
+/// CumSum along a known axis: a matmul with a triangular matrix of ones
+/// (exclusive and reverse choose the triangle).
+LogicalResult cumSum(NodeContext &c) {
+  if (failed(needInputs(c, 2)))
+    return failure();
+  auto t = c.typeOf(0);
+  DenseElementsAttr ak = c.known(1);
+  if (!ak)
+    return c.fail("the axis must be known at compile time");
+  int64_t r = t.getRank(), axis = c.normAxis(toInts(ak)[0], r);
+  if (t.isDynamicDim(axis))
+    return c.fail("needs a static size along the axis");
+  int64_t n = t.getDimSize(axis);
+  bool exclusive = c.attrInt("exclusive", 0) != 0, reverse = c.attrInt("reverse", 0) != 0;
+  Type elt = t.getElementType();
+  Type work = isa<FloatType>(elt) ? elt : c.b.getF64Type();
+  // out[j] = sum_i x[i] * m[i][j]
+  std::vector<double> m(n * n);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      m[i * n + j] = reverse ? (exclusive ? i > j : i >= j) : (exclusive ? i < j : i <= j);
+  Value tri = ConstantOp::create(c.b, c.loc, makeAttr(RankedTensorType::get({n, n}, work), m));
+  SmallVector<int64_t> perm;
+  for (int64_t d = 0; d < r; ++d)
+    if (d != axis)
+      perm.push_back(d);
+  perm.push_back(axis);
+  SmallVector<int64_t> inverse(r);
+  for (int64_t d = 0; d < r; ++d)
+    inverse[perm[d]] = d;
+  Value x = mk<TransposeOp>(c, castElements(c, c.in(0), work), c.b.getDenseI64ArrayAttr(perm));
+  Value y = mk<MatmulOp>(c, x, tri);
+  y = mk<TransposeOp>(c, y, c.b.getDenseI64ArrayAttr(inverse));
+  return doneValue(c, castElements(c, y, elt));
+}
+
+/// InstanceNormalization: per example and channel over the spatial
+/// dimensions, then scale and bias per channel.
+LogicalResult instanceNorm(NodeContext &c) {
+  if (failed(needInputs(c, 3)))
+    return failure();
+  auto t = c.typeOf(0);
+  int64_t r = t.getRank();
+  if (r < 3)
+    return c.fail("needs an input of rank 3 or more");
+  std::vector<int64_t> axes;
+  for (int64_t d = 2; d < r; ++d)
+    axes.push_back(d);
+  auto axesAttr = c.b.getDenseI64ArrayAttr(axes);
+  Value x = c.in(0);
+  Value mean = mk<ReduceMeanOp>(c, x, axesAttr, c.b.getBoolAttr(true));
+  Value d = mk<SubOp>(c, x, mean);
+  Value var = mk<ReduceMeanOp>(c, mk<MulOp>(c, d, d), axesAttr, c.b.getBoolAttr(true));
+  Value inv = mk<RsqrtOp>(c, mk<AddOp>(c, var, scalarLike(c, x, c.attrFloat("epsilon", 1e-5))));
+  SmallVector<int64_t> perChannel(r, 1);
+  if (t.isDynamicDim(1))
+    return c.fail("needs a static channel count");
+  perChannel[1] = t.getDimSize(1);
+  auto pc = c.b.getDenseI64ArrayAttr(perChannel);
+  Value y = mk<MulOp>(c, mk<MulOp>(c, d, inv), mk<ReshapeOp>(c, c.in(1), pc));
+  return doneValue(c, mk<AddOp>(c, y, mk<ReshapeOp>(c, c.in(2), pc)));
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -1296,6 +1492,11 @@ static const OpEntry kOps[] = {
     {"LogSoftmax", 1, 17, softmax, "as Softmax"},
     // Shapes and constants
     {"Cast", 6, 17, castTo, ""},
+    {"CumSum", 11, 17, cumSum, "axis known at compile time; exclusive, reverse"},
+    {"GatherElements", 11, 17, gatherElements, "static shapes"},
+    {"Mod", 10, 17, mod, ""},
+    {"Range", 11, 17, range, "known inputs, or the output's length declared"},
+    {"Tile", 6, 17, tile, "repeats known or the output's shape declared"},
     {"CastLike", 15, 17, castLike, ""},
     {"ConstantOfShape", 9, 17, constantOfShape, "shape known at compile time"},
     {"DepthToSpace", 1, 17, depthSpace, "DCR and CRD, static 4-D"},
@@ -1309,7 +1510,7 @@ static const OpEntry kOps[] = {
     {"Flatten", 1, 17, flatten, ""},
     {"Gather", 1, 17, gather, ""},
     {"Identity", 1, 17, identity, ""},
-    {"Reshape", 5, 17, reshape, "shape known at compile time"},
+    {"Reshape", 5, 17, reshape, "shape known at compile time or the output's shape declared"},
     {"Shape", 1, 17, shape, "static dimensions; start/end"},
     {"Size", 1, 17, size, "static shapes"},
     {"Slice", 1, 17, slice, "starts/ends/axes/steps known at compile time"},
@@ -1333,6 +1534,7 @@ static const OpEntry kOps[] = {
     {"AveragePool", 1, 17, pool, "ceil_mode = 0"},
     {"BatchNormalization", 6, 17, batchNorm, "inference"},
     {"Hardmax", 1, 17, hardmax, "before opset 13: the last axis"},
+    {"InstanceNormalization", 6, 17, instanceNorm, ""},
     {"LayerNormalization", 17, 17, layerNorm, "with the Mean and InvStdDev outputs"},
     {"NegativeLogLikelihoodLoss", 12, 17, nll, "weights, ignore_index, none/sum/mean"},
     {"SoftmaxCrossEntropyLoss", 12, 17, softmaxCrossEntropy, "as NegativeLogLikelihoodLoss; log_prob output"},
