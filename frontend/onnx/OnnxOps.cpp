@@ -20,6 +20,9 @@ namespace {
 
 using V = FailureOr<Value>;
 
+template <typename OpT, typename... Args> Value mk(NodeContext &c, Args &&...args);
+LogicalResult doneValue(NodeContext &c, Value v, int output = 0);
+
 LogicalResult done(NodeContext &c, V v) {
   if (failed(v))
     return failure();
@@ -100,6 +103,14 @@ LogicalResult hardSigmoid(NodeContext &c) {
 LogicalResult identity(NodeContext &c) {
   if (!c.has(0))
     return c.fail("needs an input");
+  if (c.node.op_type() == "Dropout" && c.has(2)) {
+    DenseElementsAttr training = c.known(2);
+    DenseElementsAttr ratio = c.has(1) ? c.known(1) : DenseElementsAttr();
+    bool keepAll = ratio && toDoubles(ratio)[0] == 0.0;
+    if (!keepAll && (!training || toInts(training)[0] != 0))
+      return c.fail("training_mode (random masks) is not supported; Kiln "
+                    "imports Dropout for inference");
+  }
   auto it = c.imp.env.find(c.node.input(0));
   c.imp.env[c.node.output(0)] = it->second;
   // Dropout in inference: the mask output is all ones.
@@ -740,6 +751,70 @@ LogicalResult conv(NodeContext &c) {
   return done(c, c.make<TransposeOp>(*y, c.b.getDenseI64ArrayAttr(toFirst)));
 }
 
+LogicalResult convTranspose(NodeContext &c) {
+  if (failed(needInputs(c, 2)))
+    return failure();
+  auto t = c.typeOf(0), wt = c.typeOf(1);
+  int64_t rank = t.getRank();
+  if (rank < 3 || rank > 5 || wt.getRank() != rank || !wt.hasStaticShape())
+    return c.fail("needs a 1-D to 3-D input and a static weight of the same rank");
+  size_t n = rank - 2;
+  std::vector<int64_t> window(wt.getShape().begin() + 2, wt.getShape().end());
+  if (auto k = c.attrInts("kernel_shape"); k && *k != window)
+    return c.fail("kernel_shape differs from the weight's shape");
+  auto strides = c.attrInts("strides").value_or(std::vector<int64_t>(n, 1));
+  auto dilations = c.attrInts("dilations").value_or(std::vector<int64_t>(n, 1));
+  auto outPad = c.attrInts("output_padding").value_or(std::vector<int64_t>(n, 0));
+  if (strides.size() != n || dilations.size() != n || outPad.size() != n)
+    return c.fail("strides, dilations and output_padding need one value per spatial dimension");
+  std::vector<int64_t> pads(2 * n, 0); // kiln: (low, high) per dimension
+  std::string autoPad = c.attrString("auto_pad", "NOTSET");
+  auto outputShape = c.attrInts("output_shape");
+  if (outputShape || autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (size_t i = 0; i < n; ++i) {
+      int64_t in = t.getDimSize(2 + i);
+      if (ShapedType::isDynamic(in))
+        return c.fail("output_shape and auto_pad need static spatial sizes");
+      int64_t want = outputShape ? (*outputShape)[outputShape->size() - n + i]
+                                 : in * strides[i];
+      int64_t total = strides[i] * (in - 1) + outPad[i] +
+                      ((window[i] - 1) * dilations[i] + 1) - want;
+      if (total < 0) { // a larger output: extend at the high end
+        outPad[i] -= total;
+        total = 0;
+      }
+      // SAME_UPPER (and an output_shape alone) put the extra row at the end.
+      bool lower = autoPad == "SAME_LOWER";
+      pads[2 * i] = lower ? total - total / 2 : total / 2;
+      pads[2 * i + 1] = total - pads[2 * i];
+    }
+  } else if (auto p = c.attrInts("pads")) {
+    if (p->size() != 2 * n)
+      return c.fail("pads needs two values per spatial dimension");
+    for (size_t i = 0; i < n; ++i) {
+      pads[2 * i] = (*p)[i];
+      pads[2 * i + 1] = (*p)[n + i];
+    }
+  }
+  auto [toLast, toFirst] = layoutPerms(rank);
+  // [C_in, C_out / groups, k...] -> [k..., C_out / groups, C_in].
+  std::vector<int64_t> wPerm;
+  for (size_t d = 2; d < static_cast<size_t>(rank); ++d)
+    wPerm.push_back(d);
+  wPerm.push_back(1);
+  wPerm.push_back(0);
+  Value x = mk<TransposeOp>(c, c.in(0), c.b.getDenseI64ArrayAttr(toLast));
+  Value w = mk<TransposeOp>(c, c.in(1), c.b.getDenseI64ArrayAttr(wPerm));
+  Value y = mk<ConvTransposeOp>(c, x, w, c.b.getDenseI64ArrayAttr(strides),
+                                c.b.getDenseI64ArrayAttr(dilations),
+                                c.b.getDenseI64ArrayAttr(pads),
+                                c.b.getDenseI64ArrayAttr(outPad),
+                                c.b.getI64IntegerAttr(c.attrInt("group", 1)));
+  if (c.has(2))
+    y = mk<AddOp>(c, y, c.in(2));
+  return doneValue(c, mk<TransposeOp>(c, y, c.b.getDenseI64ArrayAttr(toFirst)));
+}
+
 LogicalResult pool(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
@@ -837,7 +912,7 @@ Value castElements(NodeContext &c, Value v, Type elt) {
   return CastOp::create(c.b, c.loc, RankedTensorType::get(t.getShape(), elt), v);
 }
 
-LogicalResult doneValue(NodeContext &c, Value v, int output = 0) {
+LogicalResult doneValue(NodeContext &c, Value v, int output) {
   if (!v)
     return c.imp.error.empty() ? c.fail("cannot build this node") : failure();
   c.out(output, v);
@@ -1422,6 +1497,100 @@ LogicalResult instanceNorm(NodeContext &c) {
   return doneValue(c, mk<AddOp>(c, y, mk<ReshapeOp>(c, c.in(2), pc)));
 }
 
+/// Pad with pads known at compile time: constant, reflect or edge.
+LogicalResult pad(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  auto t = c.typeOf(0);
+  int64_t r = t.getRank();
+  std::vector<int64_t> pads;
+  double value = 0;
+  if (c.opset < 11) {
+    pads = c.attrInts("pads").value_or(std::vector<int64_t>{});
+    value = c.attrFloat("value", 0.0);
+  } else {
+    DenseElementsAttr k = c.has(1) ? c.known(1) : DenseElementsAttr();
+    if (!k)
+      return c.fail("pads must be known at compile time");
+    pads = toInts(k);
+    if (c.has(2)) {
+      DenseElementsAttr v = c.known(2);
+      if (!v)
+        return c.fail("constant_value must be known at compile time");
+      value = toDoubles(v)[0];
+    }
+    if (c.has(3))
+      return c.fail("the axes input is not supported");
+  }
+  if (static_cast<int64_t>(pads.size()) != 2 * r)
+    return c.fail("pads needs two values per dimension");
+  std::vector<int64_t> low(pads.begin(), pads.begin() + r), high(pads.begin() + r, pads.end());
+  std::string mode = c.attrString("mode", "constant");
+  PadMode m = mode == "reflect" ? PadMode::reflect
+              : mode == "edge"  ? PadMode::edge
+                                : PadMode::constant;
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return c.fail("mode '" + mode + "' is not constant, reflect or edge");
+  return doneValue(c, mk<PadOp>(c, c.in(0), c.b.getDenseI64ArrayAttr(low),
+                                c.b.getDenseI64ArrayAttr(high),
+                                PadModeAttr::get(c.b.getContext(), m),
+                                c.b.getF64FloatAttr(value)));
+}
+
+/// OneHot: depth known or read off the declared output shape; values
+/// [off, on] may be computed at run time.
+LogicalResult oneHot(NodeContext &c) {
+  if (failed(needInputs(c, 3)))
+    return failure();
+  auto it = c.typeOf(0);
+  int64_t r = it.getRank() + 1;
+  int64_t axis = c.normAxis(c.attrInt("axis", -1), r);
+  int64_t depth;
+  if (DenseElementsAttr k = c.known(1))
+    depth = static_cast<int64_t>(toDoubles(k)[0]);
+  else if (auto d = c.declared(0); d && static_cast<int64_t>(d->size()) == r)
+    depth = (*d)[axis];
+  else
+    return c.fail("depth must be known at compile time (or the output's shape declared)");
+  SmallVector<int64_t> expanded;
+  for (int64_t d = 0; d < it.getRank(); ++d)
+    expanded.push_back(it.isDynamicDim(d) ? -1 : it.getDimSize(d));
+  expanded.insert(expanded.begin() + axis, 1);
+  Value idx = castElements(c, c.in(0), c.b.getI64Type());
+  Value neg = cmp(c, CompareDirection::lt, idx, scalarLike(c, idx, 0));
+  idx = mk<SelectOp>(c, neg, mk<AddOp>(c, idx, scalarLike(c, idx, depth)), idx);
+  idx = mk<ReshapeOp>(c, idx, c.b.getDenseI64ArrayAttr(expanded));
+  Value hot = cmp(c, CompareDirection::eq, idx, iotaAlong(c, depth, axis, r));
+  auto pick = [&](int64_t i) {
+    Value v = mk<SliceOp>(c, c.in(2), c.b.getDenseI64ArrayAttr({0}),
+                          c.b.getDenseI64ArrayAttr({i}), c.b.getDenseI64ArrayAttr({i + 1}),
+                          c.b.getDenseI64ArrayAttr({1}));
+    return mk<ReshapeOp>(c, v, c.b.getDenseI64ArrayAttr({}));
+  };
+  return doneValue(c, mk<SelectOp>(c, hot, pick(1), pick(0)));
+}
+
+LogicalResult eyeLike(NodeContext &c) {
+  if (failed(needInputs(c, 1)))
+    return failure();
+  auto t = c.typeOf(0);
+  if (t.getRank() != 2 || !t.hasStaticShape())
+    return c.fail("needs a static 2-D input");
+  Type elt = t.getElementType();
+  if (c.attr("dtype")) {
+    elt = elementTypeOf(c.b.getContext(), static_cast<int32_t>(c.attrInt("dtype", 1)));
+    if (!elt)
+      return c.fail("unsupported dtype");
+  }
+  int64_t rows = t.getDimSize(0), cols = t.getDimSize(1), k = c.attrInt("k", 0);
+  std::vector<double> values(rows * cols, 0.0);
+  for (int64_t i = 0; i < rows; ++i)
+    if (i + k >= 0 && i + k < cols)
+      values[i * cols + i + k] = 1.0;
+  c.outKnown(0, makeAttr(RankedTensorType::get({rows, cols}, elt), values));
+  return success();
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -1492,6 +1661,9 @@ static const OpEntry kOps[] = {
     {"LogSoftmax", 1, 17, softmax, "as Softmax"},
     // Shapes and constants
     {"Cast", 6, 17, castTo, ""},
+    {"EyeLike", 9, 17, eyeLike, "static 2-D"},
+    {"OneHot", 9, 17, oneHot, "depth known or the output's shape declared"},
+    {"Pad", 2, 17, pad, "pads known at compile time; constant, reflect, edge"},
     {"CumSum", 11, 17, cumSum, "axis known at compile time; exclusive, reverse"},
     {"GatherElements", 11, 17, gatherElements, "static shapes"},
     {"Mod", 10, 17, mod, ""},
@@ -1539,6 +1711,7 @@ static const OpEntry kOps[] = {
     {"NegativeLogLikelihoodLoss", 12, 17, nll, "weights, ignore_index, none/sum/mean"},
     {"SoftmaxCrossEntropyLoss", 12, 17, softmaxCrossEntropy, "as NegativeLogLikelihoodLoss; log_prob output"},
     {"Conv", 1, 17, conv, "1-D to 3-D, groups"},
+    {"ConvTranspose", 1, 17, convTranspose, "1-D to 3-D, groups, output_shape, auto_pad"},
     {"GlobalAveragePool", 1, 17, pool, ""},
     {"GlobalMaxPool", 1, 17, pool, ""},
     {"MaxPool", 1, 17, pool, "ceil_mode = 0, no Indices output"},
