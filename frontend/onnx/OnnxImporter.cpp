@@ -532,7 +532,7 @@ bool importOnnxFile(const std::string &path, MLIRContext &ctx,
                     const OnnxImportOptions &options) {
   ctx.loadDialect<KilnDialect, func::FuncDialect>();
   onnx::ModelProto model;
-  if (!onnx_detail::loadOnnxModel(path, model, result.error))
+  if (!onnx_detail::loadOnnxModel(path, model, result.error, options.dynamicBatch))
     return false;
   result.summary = onnx_detail::summarize(model);
   OpBuilder b(&ctx);

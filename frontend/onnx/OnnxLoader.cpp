@@ -13,6 +13,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace kiln::onnx_detail {
@@ -95,7 +96,7 @@ std::string oneLine(const std::string &text) {
 } // namespace
 
 bool loadOnnxModel(const std::string &path, onnx::ModelProto &model,
-                   std::string &error) {
+                   std::string &error, bool dynamicLeading) {
   std::string bytes;
   if (!readFile(path, bytes)) {
     error = "'" + path + "': cannot read the file";
@@ -126,6 +127,25 @@ bool loadOnnxModel(const std::string &path, onnx::ModelProto &model,
   } catch (const std::exception &e) {
     error = "'" + path + "': the ONNX checker rejects the model: " + oneLine(e.what());
     return false;
+  }
+  if (dynamicLeading) {
+    onnx::GraphProto &g = *model.mutable_graph();
+    std::set<std::string> initialized;
+    for (const auto &t : g.initializer())
+      initialized.insert(t.name());
+    for (onnx::ValueInfoProto &vi : *g.mutable_input()) {
+      if (initialized.count(vi.name()) || !vi.type().has_tensor_type() ||
+          !vi.type().tensor_type().has_shape() ||
+          vi.type().tensor_type().shape().dim_size() == 0)
+        continue;
+      auto *dim = vi.mutable_type()->mutable_tensor_type()->mutable_shape()->mutable_dim(0);
+      dim->clear_dim_value();
+      dim->set_dim_param(vi.name() + ".0");
+    }
+    g.clear_value_info();
+    for (onnx::ValueInfoProto &vi : *g.mutable_output())
+      if (vi.type().has_tensor_type())
+        vi.mutable_type()->mutable_tensor_type()->clear_shape();
   }
   try {
     onnx::shape_inference::InferShapes(model);

@@ -17,9 +17,13 @@
 namespace kiln::onnx_detail {
 
 /// Parses `path`, pulls external tensor data into the initializers, runs
-/// the checker and shape inference. False with `error` set on failure.
+/// the checker and shape inference. With `dynamicLeading`, every graph
+/// input's leading dimension becomes a dim_param of its own, and the shapes
+/// the model records for outputs and intermediate values are dropped before
+/// shape inference, so every shape afterwards holds for any leading size.
+/// False with `error` set on failure.
 bool loadOnnxModel(const std::string &path, onnx::ModelProto &model,
-                   std::string &error);
+                   std::string &error, bool dynamicLeading = false);
 
 } // namespace kiln::onnx_detail
 

@@ -1388,13 +1388,23 @@ LogicalResult gatherElements(NodeContext &c) {
   auto t = c.typeOf(0), it = c.typeOf(1);
   int64_t r = t.getRank();
   int64_t axis = c.normAxis(c.attrInt("axis", 0), r);
-  if (!t.hasStaticShape() || !it || !it.hasStaticShape() || it.getRank() != r)
-    return c.fail("needs static data and indices of one rank");
+  if (!it || it.getRank() != r || t.isDynamicDim(axis))
+    return c.fail("needs data with a static size along the axis and indices "
+                  "of the same rank");
+  if (t.getNumDynamicDims() > 1 || it.getNumDynamicDims() > 1)
+    return c.fail("data and indices may have one dynamic dimension each");
   for (int64_t d = 0; d < r; ++d)
-    if (d != axis && it.getDimSize(d) != t.getDimSize(d))
+    if (d != axis && !t.isDynamicDim(d) && !it.isDynamicDim(d) &&
+        it.getDimSize(d) != t.getDimSize(d))
       return c.fail("indices must match the data outside the axis");
   int64_t k = t.getDimSize(axis);
-  SmallVector<int64_t> xShape(t.getShape()), iShape(it.getShape());
+  auto dimsOf = [](RankedTensorType type) {
+    SmallVector<int64_t> dims;
+    for (int64_t d : type.getShape())
+      dims.push_back(ShapedType::isDynamic(d) ? -1 : d);
+    return dims;
+  };
+  SmallVector<int64_t> xShape = dimsOf(t), iShape = dimsOf(it);
   xShape.insert(xShape.begin() + axis, 1);     // [.., 1, K, ..]
   iShape.insert(iShape.begin() + axis + 1, 1); // [.., M, 1, ..]
   Value idx = castElements(c, c.in(1), c.b.getI64Type());
@@ -1665,7 +1675,7 @@ static const OpEntry kOps[] = {
     {"OneHot", 9, 17, oneHot, "depth known or the output's shape declared"},
     {"Pad", 2, 17, pad, "pads known at compile time; constant, reflect, edge"},
     {"CumSum", 11, 17, cumSum, "axis known at compile time; exclusive, reverse"},
-    {"GatherElements", 11, 17, gatherElements, "static shapes"},
+    {"GatherElements", 11, 17, gatherElements, "static size along the axis"},
     {"Mod", 10, 17, mod, ""},
     {"Range", 11, 17, range, "known inputs, or the output's length declared"},
     {"Tile", 6, 17, tile, "repeats known or the output's shape declared"},
