@@ -408,9 +408,10 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
       error = "initializer: " + error;
       return false;
     }
-    // Scalar initializers (epsilons, scales) stay constants.
+    // Float tensors are weights; scalars (epsilons, scales) and integer
+    // tensors (shapes, axes, indices) stay constants.
     if (options.trainable && isa<FloatType>(a->getElementType()) &&
-        a->getNumElements() > 1) {
+        cast<RankedTensorType>(a->getType()).getRank() > 0) {
       params.push_back(*a);
       paramNames.push_back(t.name());
       argTypes.push_back(a->getType());
@@ -429,7 +430,8 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
   b.setInsertionPointToStart(entry);
   for (auto [i, n] : llvm::enumerate(argNames)) {
     fn.setArgAttr(i, "kiln.name", b.getStringAttr(toCIdentifier(n, 'i')));
-    if (cast<RankedTensorType>(argTypes[i]).getNumDynamicDims())
+    // A trainable library has one batch for all inputs.
+    if (!options.trainable && cast<RankedTensorType>(argTypes[i]).getNumDynamicDims())
       fn.setArgAttr(i, "kiln.dim_symbols", argDimSymbols[i]);
     env[n] = {entry->getArgument(i), {}};
   }

@@ -18,6 +18,7 @@
 #include "dialects/kiln/IR/KilnOps.h"
 
 #include "kiln/keras/Import.h"
+#include "kiln/onnx/Import.h"
 #include "kiln/runtime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -265,6 +266,18 @@ int runTrain(const char *runtimeArchive) {
     module = mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &ctx);
     if (!module)
       return 1;
+  } else if (StringRef(model).ends_with(".onnx")) {
+    // ONNX: the initializers are the trainable weights; each input's leading
+    // dimension is the batch. ONNX files carry no loss: --loss names it.
+    kiln::OnnxImportResult imported;
+    kiln::OnnxImportOptions onnxOptions;
+    onnxOptions.dynamicBatch = true;
+    onnxOptions.trainable = true;
+    if (!kiln::importOnnxFile(model, ctx, module, imported, onnxOptions))
+      return fail(imported.error);
+    if (loss.empty())
+      return fail("'" + model + "' is an ONNX model, which records no loss; "
+                  "name one with --loss");
   } else {
     kiln::KerasImportResult imported;
     if (!kiln::importKerasFile(model, weightsFile, ctx, module, imported,

@@ -26,7 +26,8 @@ struct OnnxImportOptions {
   std::string name;
   /// Make the leading dimension of every graph input dynamic.
   bool dynamicBatch = false;
-  /// Float initializers become arguments marked kiln.trainable with their
+  /// Float initializers of rank 1 or more become arguments marked
+  /// kiln.trainable with their
   /// values as kiln.initial_value (what kiln train compiles).
   bool trainable = false;
 };
