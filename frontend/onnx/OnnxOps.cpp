@@ -392,7 +392,7 @@ LogicalResult reshape(NodeContext &c) {
       target = *d;
     else
       return c.fail("the target shape must be known at compile time (or the "
-                    "output's shape declared)");
+                    "output shape declared)");
   }
   bool allowZero = c.attrInt("allowzero", 0) != 0;
   for (size_t i = 0; i < target.size(); ++i)
@@ -453,7 +453,7 @@ LogicalResult squeezeLike(NodeContext &c) {
   if (axes && !axes->empty() && (*axes)[0] == INT64_MIN) {
     if (auto d = c.declared(0))
       return done(c, c.make<ReshapeOp>(c.in(0), c.b.getDenseI64ArrayAttr(*d)));
-    return c.fail("axes must be known at compile time (or the output's shape "
+    return c.fail("axes must be known at compile time (or the output shape "
                   "declared)");
   }
   SmallVector<int64_t> shape;
@@ -580,7 +580,7 @@ LogicalResult expand(NodeContext &c) {
   DenseElementsAttr k = c.known(1);
   std::optional<std::vector<int64_t>> given = k ? std::optional(toInts(k)) : c.declared(0);
   if (!given)
-    return c.fail("the shape must be known at compile time (or the output's "
+    return c.fail("the shape must be known at compile time (or the output "
                   "shape declared)");
   // ONNX's Expand broadcasts both ways: the result is the broadcast of the
   // input's shape and the given one.
@@ -1038,7 +1038,7 @@ LogicalResult constantOfShape(NodeContext &c) {
   std::optional<std::vector<int64_t>> shape =
       shapeK ? std::optional(toInts(shapeK)) : c.declared(0);
   if (!shape)
-    return c.fail("the shape must be known at compile time (or the output's "
+    return c.fail("the shape must be known at compile time (or the output "
                   "shape declared)");
   DenseElementsAttr value;
   if (const onnx::AttributeProto *a = c.attr("value")) {
@@ -1169,7 +1169,7 @@ LogicalResult split(NodeContext &c) {
       for (int64_t i = 0; i < outputs; ++i) {
         auto d = c.declared(i);
         if (!d || static_cast<int64_t>(d->size()) != t.getRank())
-          return c.fail("split must be known at compile time (or the outputs' "
+          return c.fail("split must be known at compile time (or the output "
                         "shapes declared)");
         sizes.push_back((*d)[axis]);
       }
@@ -1335,7 +1335,7 @@ LogicalResult tile(NodeContext &c) {
     for (int64_t i = 0; i < r; ++i)
       reps.push_back(t.getDimSize(i) ? (*d)[i] / t.getDimSize(i) : 1);
   } else {
-    return c.fail("repeats must be known at compile time (or the output's shape declared)");
+    return c.fail("repeats must be known at compile time (or the output shape declared)");
   }
   if (static_cast<int64_t>(reps.size()) != r)
     return c.fail("needs one repeat per dimension");
@@ -1371,7 +1371,7 @@ LogicalResult range(NodeContext &c) {
   auto declared = c.declared(0);
   if (!declared || declared->size() != 1)
     return c.fail("start, limit and delta must be known at compile time (or "
-                  "the output's length declared)");
+                  "the output length declared)");
   n = (*declared)[0];
   std::vector<double> counting(n);
   std::iota(counting.begin(), counting.end(), 0.0);
@@ -1561,7 +1561,7 @@ LogicalResult oneHot(NodeContext &c) {
   else if (auto d = c.declared(0); d && static_cast<int64_t>(d->size()) == r)
     depth = (*d)[axis];
   else
-    return c.fail("depth must be known at compile time (or the output's shape declared)");
+    return c.fail("depth must be known at compile time (or the output shape declared)");
   SmallVector<int64_t> expanded;
   for (int64_t d = 0; d < it.getRank(); ++d)
     expanded.push_back(it.isDynamicDim(d) ? -1 : it.getDimSize(d));
@@ -1672,13 +1672,13 @@ static const OpEntry kOps[] = {
     // Shapes and constants
     {"Cast", 6, 17, castTo, ""},
     {"EyeLike", 9, 17, eyeLike, "static 2-D"},
-    {"OneHot", 9, 17, oneHot, "depth known or the output's shape declared"},
+    {"OneHot", 9, 17, oneHot, "depth known or the output shape declared"},
     {"Pad", 2, 17, pad, "pads known at compile time; constant, reflect, edge"},
     {"CumSum", 11, 17, cumSum, "axis known at compile time; exclusive, reverse"},
     {"GatherElements", 11, 17, gatherElements, "static size along the axis"},
     {"Mod", 10, 17, mod, ""},
-    {"Range", 11, 17, range, "known inputs, or the output's length declared"},
-    {"Tile", 6, 17, tile, "repeats known or the output's shape declared"},
+    {"Range", 11, 17, range, "known inputs, or the output length declared"},
+    {"Tile", 6, 17, tile, "repeats known or the output shape declared"},
     {"CastLike", 15, 17, castLike, ""},
     {"ConstantOfShape", 9, 17, constantOfShape, "shape known at compile time"},
     {"DepthToSpace", 1, 17, depthSpace, "DCR and CRD, static 4-D"},
@@ -1692,7 +1692,7 @@ static const OpEntry kOps[] = {
     {"Flatten", 1, 17, flatten, ""},
     {"Gather", 1, 17, gather, ""},
     {"Identity", 1, 17, identity, ""},
-    {"Reshape", 5, 17, reshape, "shape known at compile time or the output's shape declared"},
+    {"Reshape", 5, 17, reshape, "shape known at compile time or the output shape declared"},
     {"Shape", 1, 17, shape, "static dimensions; start/end"},
     {"Size", 1, 17, size, "static shapes"},
     {"Slice", 1, 17, slice, "starts/ends/axes/steps known at compile time"},
