@@ -1104,6 +1104,19 @@ LogicalResult hardmax(NodeContext &c) {
   return doneValue(c, castElements(c, hot, t.getElementType()));
 }
 
+/// Normalization over `axes` (kept): x - mean, its mean, and 1/sqrt(var + eps).
+struct Normalized {
+  Value centered, mean, invStdDev;
+};
+Normalized normalize(NodeContext &c, Value x, ArrayRef<int64_t> axes, double eps) {
+  auto axesAttr = c.b.getDenseI64ArrayAttr(axes);
+  Value mean = mk<ReduceMeanOp>(c, x, axesAttr, c.b.getBoolAttr(true));
+  Value d = mk<SubOp>(c, x, mean);
+  Value var = mk<ReduceMeanOp>(c, mk<MulOp>(c, d, d), axesAttr, c.b.getBoolAttr(true));
+  Value inv = mk<RsqrtOp>(c, mk<AddOp>(c, var, scalarLike(c, x, eps)));
+  return {d, mean, inv};
+}
+
 LogicalResult layerNorm(NodeContext &c) {
   if (failed(needInputs(c, 2)))
     return failure();
@@ -1114,12 +1127,7 @@ LogicalResult layerNorm(NodeContext &c) {
   std::vector<int64_t> axes;
   for (int64_t d = axis; d < r; ++d)
     axes.push_back(d);
-  auto axesAttr = c.b.getDenseI64ArrayAttr(axes);
-  Value x = c.in(0);
-  Value mean = mk<ReduceMeanOp>(c, x, axesAttr, c.b.getBoolAttr(true));
-  Value d = mk<SubOp>(c, x, mean);
-  Value var = mk<ReduceMeanOp>(c, mk<MulOp>(c, d, d), axesAttr, c.b.getBoolAttr(true));
-  Value inv = mk<RsqrtOp>(c, mk<AddOp>(c, var, scalarLike(c, x, eps)));
+  auto [d, mean, inv] = normalize(c, c.in(0), axes, eps);
   Value y = mk<MulOp>(c, mk<MulOp>(c, d, inv), c.in(1));
   if (c.has(2))
     y = mk<AddOp>(c, y, c.in(2));
@@ -1492,12 +1500,7 @@ LogicalResult instanceNorm(NodeContext &c) {
   std::vector<int64_t> axes;
   for (int64_t d = 2; d < r; ++d)
     axes.push_back(d);
-  auto axesAttr = c.b.getDenseI64ArrayAttr(axes);
-  Value x = c.in(0);
-  Value mean = mk<ReduceMeanOp>(c, x, axesAttr, c.b.getBoolAttr(true));
-  Value d = mk<SubOp>(c, x, mean);
-  Value var = mk<ReduceMeanOp>(c, mk<MulOp>(c, d, d), axesAttr, c.b.getBoolAttr(true));
-  Value inv = mk<RsqrtOp>(c, mk<AddOp>(c, var, scalarLike(c, x, c.attrFloat("epsilon", 1e-5))));
+  auto [d, mean, inv] = normalize(c, c.in(0), axes, c.attrFloat("epsilon", 1e-5));
   SmallVector<int64_t> perChannel(r, 1);
   if (t.isDynamicDim(1))
     return c.fail("needs a static channel count");

@@ -9,13 +9,15 @@
       one SGD step over CSV as one batch with the MSE loss from MODEL's
       initializers gives AFTER's weights
 """
-import json
-import struct
+import os
 import sys
 
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper, TensorProto
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e", "fit"))
+from check_weighted import read_state  # noqa: E402
 
 
 def make(model_path, csv_path):
@@ -42,18 +44,6 @@ def make(model_path, csv_path):
     x = r.normal(size=(64, 4)).astype(np.float32)
     y = (np.sin(x[:, :1]) + x[:, 1:2] * 0.5).astype(np.float32)
     np.savetxt(csv_path, np.hstack([x, y]), delimiter=",", fmt="%.7f")
-
-
-def read_state(path):
-    raw = open(path, "rb").read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
-    out = {}
-    for name, t in header.items():
-        if name != "__metadata__" and t["dtype"] == "F32":
-            b, e = t["data_offsets"]
-            out[name] = np.frombuffer(raw[8 + n + b:8 + n + e], "<f4").reshape(t["shape"])
-    return out
 
 
 def step(model_path, csv_path, after_path, lr):
