@@ -563,17 +563,26 @@ static kiln_status_t checkShaped(const kiln_model_t *model,
   for (int32_t i = 0; i < model->numInputs; ++i) {
     const kiln_tensor_info_t *info = &model->inputs[i];
     const kiln_tensor_t *t = &inputs[i];
-    if (t->dtype != (int32_t)info->dtype)
+    if (t->dtype != (int32_t)info->dtype) {
+      if (t->dtype < 0 || t->dtype >= (int32_t)(sizeof dtypeNames / sizeof *dtypeNames))
+        return fail(KILN_INVALID_ARGUMENT,
+                    "run: input '%s' has an unknown dtype code %d", info->name,
+                    (int)t->dtype);
       return fail(KILN_INVALID_ARGUMENT,
-                  "run: input '%s' has dtype %d, the model expects %d",
-                  info->name, (int)t->dtype, (int)info->dtype);
+                  "run: input '%s' has dtype %s, the model expects %s",
+                  info->name, dtypeNames[t->dtype], dtypeNames[info->dtype]);
+    }
     if (t->rank != info->rank)
       return fail(KILN_INVALID_ARGUMENT,
                   "run: input '%s' has rank %d, the model expects %d",
                   info->name, (int)t->rank, (int)info->rank);
     int64_t elements = 1;
     for (int32_t d = 0; d < info->rank; ++d) {
-      if (t->dims[d] < 0 || (info->dims[d] >= 0 && t->dims[d] != info->dims[d]))
+      if (t->dims[d] < 0)
+        return fail(KILN_INVALID_ARGUMENT,
+                    "run: input '%s' has dimension %d of size %lld",
+                    info->name, (int)d, (long long)t->dims[d]);
+      if (info->dims[d] >= 0 && t->dims[d] != info->dims[d])
         return fail(KILN_INVALID_ARGUMENT,
                     "run: input '%s' has dimension %d of size %lld, the model "
                     "expects %lld",

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BATCH 5
@@ -76,6 +77,38 @@ int main(void) {
   failures += expectError(tm_predict(NULL, BATCH, x, IN, y, OUT),
                           KILN_INVALID_ARGUMENT, "null model");
   failures += expectError(tm_create(NULL), KILN_INVALID_ARGUMENT, "null out_model");
+
+  /* tm_run: the same result as predict, the produced shape, and misuse. */
+  kiln_tensor_t in = {0 /* f32 */, 2, {BATCH, 5}, x}, out;
+  if (tm_run(model, &in, &out) != KILN_OK)
+    return printf("run failed: %s\n", tm_last_error()), 1;
+  tm_predict(model, BATCH, x, IN, y, OUT);
+  int same = out.rank == 2 && out.dims[0] == BATCH && out.dims[1] == 3 &&
+             memcmp(out.data, y, sizeof y) == 0;
+  printf("run: [%lld, %lld] %s predict\n", (long long)out.dims[0],
+         (long long)out.dims[1], same ? "equals" : "DIFFERS FROM");
+  failures += !same;
+  free(out.data);
+  kiln_tensor_t bad = in;
+  bad.rank = 3;
+  failures += expectError(tm_run(model, &bad, &out), KILN_INVALID_ARGUMENT, "run rank");
+  bad = in;
+  bad.dims[1] = 4;
+  failures += expectError(tm_run(model, &bad, &out), KILN_INVALID_ARGUMENT,
+                          "run fixed dimension");
+  bad = in;
+  bad.dims[0] = -2;
+  failures += expectError(tm_run(model, &bad, &out), KILN_INVALID_ARGUMENT,
+                          "run negative size");
+  bad = in;
+  bad.dtype = 8; /* i64 */
+  failures += expectError(tm_run(model, &bad, &out), KILN_INVALID_ARGUMENT, "run dtype");
+  bad = in;
+  bad.data = NULL;
+  failures += expectError(tm_run(model, &bad, &out), KILN_INVALID_ARGUMENT, "run null data");
+  failures += expectError(tm_run(NULL, &in, &out), KILN_INVALID_ARGUMENT, "run null model");
+  failures += expectError(tm_run(model, &in, NULL), KILN_INVALID_ARGUMENT,
+                          "run null outputs");
   tm_destroy(model);
   tm_destroy(NULL);
   return failures != 0;
