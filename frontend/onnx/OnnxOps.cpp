@@ -20,13 +20,48 @@ namespace {
 
 using V = FailureOr<Value>;
 
-template <typename OpT, typename... Args> Value mk(NodeContext &c, Args &&...args);
-LogicalResult doneValue(NodeContext &c, Value v, int output = 0);
-
 LogicalResult done(NodeContext &c, V v) {
   if (failed(v))
     return failure();
   c.out(0, *v);
+  return success();
+}
+
+/// Helpers of compositions (ops built from several kiln ops).
+bool anyNull() { return false; }
+template <typename T, typename... Rest> bool anyNull(const T &first, const Rest &...rest) {
+  if constexpr (std::is_same_v<std::decay_t<T>, Value>)
+    if (!first)
+      return true;
+  return anyNull(rest...);
+}
+
+/// Builds one kiln op of a composition; null when an operand is null or the
+/// op's shape rule fails (the node's error is then recorded).
+template <typename OpT, typename... Args> Value mk(NodeContext &c, Args &&...args) {
+  if (anyNull(args...))
+    return {};
+  V v = c.make<OpT>(std::forward<Args>(args)...);
+  return succeeded(v) ? *v : Value();
+}
+
+Value cmp(NodeContext &c, CompareDirection d, Value a, Value b) {
+  return mk<CompareOp>(c, CompareDirectionAttr::get(c.b.getContext(), d), a, b);
+}
+
+Value castElements(NodeContext &c, Value v, Type elt) {
+  if (!v)
+    return {};
+  auto t = cast<RankedTensorType>(v.getType());
+  if (t.getElementType() == elt)
+    return v;
+  return CastOp::create(c.b, c.loc, RankedTensorType::get(t.getShape(), elt), v);
+}
+
+LogicalResult doneValue(NodeContext &c, Value v, int output = 0) {
+  if (!v)
+    return c.imp.error.empty() ? c.fail("cannot build this node") : failure();
+  c.out(output, v);
   return success();
 }
 
@@ -172,7 +207,15 @@ LogicalResult variadic(NodeContext &c) {
   return done(c, acc);
 }
 
-LogicalResult clipRuntime(NodeContext &c);
+/// Clip whose bounds are tensors computed at run time.
+LogicalResult clipRuntime(NodeContext &c) {
+  Value x = c.in(0);
+  if (c.has(1))
+    x = mk<MaximumOp>(c, x, c.in(1));
+  if (c.has(2))
+    x = mk<MinimumOp>(c, x, c.in(2));
+  return doneValue(c, x);
+}
 
 LogicalResult clip(NodeContext &c) {
   if (failed(needInputs(c, 1)))
@@ -649,7 +692,27 @@ LogicalResult reduceOp(NodeContext &c) {
   return done(c, x);
 }
 
-LogicalResult argReduceLast(NodeContext &c, int64_t axis, bool keep);
+/// ArgMax/ArgMin with select_last_index: the first extreme of the input
+/// reversed along the axis, counted from the end.
+LogicalResult argReduceLast(NodeContext &c, int64_t axis, bool keep) {
+  auto t = c.typeOf(0);
+  if (t.isDynamicDim(axis))
+    return c.fail("select_last_index needs a static size along the axis");
+  int64_t n = t.getDimSize(axis);
+  std::vector<double> reversed(n);
+  for (int64_t i = 0; i < n; ++i)
+    reversed[i] = n - 1 - i;
+  Value order = ConstantOp::create(
+      c.b, c.loc, makeAttr(RankedTensorType::get({n}, c.b.getI64Type()), reversed));
+  Value flipped = mk<GatherOp>(c, c.in(0), order, c.b.getI64IntegerAttr(axis));
+  auto axisAttr = c.b.getI64IntegerAttr(axis);
+  auto keepAttr = c.b.getBoolAttr(keep);
+  Value idx = c.node.op_type() == "ArgMax" ? mk<ArgmaxOp>(c, flipped, axisAttr, keepAttr)
+                                           : mk<ArgminOp>(c, flipped, axisAttr, keepAttr);
+  if (!idx)
+    return doneValue(c, idx);
+  return doneValue(c, mk<SubOp>(c, scalarLike(c, idx, n - 1), idx));
+}
 
 LogicalResult argReduce(NodeContext &c) {
   if (failed(needInputs(c, 1)))
@@ -882,43 +945,6 @@ LogicalResult batchNorm(NodeContext &c) {
 // Compositions: ops kiln has no single op for, built from kiln ops
 //===----------------------------------------------------------------------===//
 
-bool anyNull() { return false; }
-template <typename T, typename... Rest> bool anyNull(const T &first, const Rest &...rest) {
-  if constexpr (std::is_same_v<std::decay_t<T>, Value>)
-    if (!first)
-      return true;
-  return anyNull(rest...);
-}
-
-/// Builds one kiln op of a composition; null when an operand is null or the
-/// op's shape rule fails (the node's error is then recorded).
-template <typename OpT, typename... Args> Value mk(NodeContext &c, Args &&...args) {
-  if (anyNull(args...))
-    return {};
-  V v = c.make<OpT>(std::forward<Args>(args)...);
-  return succeeded(v) ? *v : Value();
-}
-
-Value cmp(NodeContext &c, CompareDirection d, Value a, Value b) {
-  return mk<CompareOp>(c, CompareDirectionAttr::get(c.b.getContext(), d), a, b);
-}
-
-Value castElements(NodeContext &c, Value v, Type elt) {
-  if (!v)
-    return {};
-  auto t = cast<RankedTensorType>(v.getType());
-  if (t.getElementType() == elt)
-    return v;
-  return CastOp::create(c.b, c.loc, RankedTensorType::get(t.getShape(), elt), v);
-}
-
-LogicalResult doneValue(NodeContext &c, Value v, int output) {
-  if (!v)
-    return c.imp.error.empty() ? c.fail("cannot build this node") : failure();
-  c.out(output, v);
-  return success();
-}
-
 /// A float formula of one input, `F(c, x)`.
 template <Value (*F)(NodeContext &, Value)> LogicalResult formulaOp(NodeContext &c) {
   if (failed(needInputs(c, 1)))
@@ -1021,15 +1047,6 @@ LogicalResult pow(NodeContext &c) {
   return doneValue(c, castElements(c, r, base));
 }
 
-/// Clip whose bounds are tensors computed at run time.
-LogicalResult clipRuntime(NodeContext &c) {
-  Value x = c.in(0);
-  if (c.has(1))
-    x = mk<MaximumOp>(c, x, c.in(1));
-  if (c.has(2))
-    x = mk<MinimumOp>(c, x, c.in(2));
-  return doneValue(c, x);
-}
 
 LogicalResult constantOfShape(NodeContext &c) {
   if (!c.has(0))
@@ -1139,27 +1156,6 @@ LogicalResult layerNorm(NodeContext &c) {
   return success();
 }
 
-/// ArgMax/ArgMin with select_last_index: the first extreme of the input
-/// reversed along the axis, counted from the end.
-LogicalResult argReduceLast(NodeContext &c, int64_t axis, bool keep) {
-  auto t = c.typeOf(0);
-  if (t.isDynamicDim(axis))
-    return c.fail("select_last_index needs a static size along the axis");
-  int64_t n = t.getDimSize(axis);
-  std::vector<double> reversed(n);
-  for (int64_t i = 0; i < n; ++i)
-    reversed[i] = n - 1 - i;
-  Value order = ConstantOp::create(
-      c.b, c.loc, makeAttr(RankedTensorType::get({n}, c.b.getI64Type()), reversed));
-  Value flipped = mk<GatherOp>(c, c.in(0), order, c.b.getI64IntegerAttr(axis));
-  auto axisAttr = c.b.getI64IntegerAttr(axis);
-  auto keepAttr = c.b.getBoolAttr(keep);
-  Value idx = c.node.op_type() == "ArgMax" ? mk<ArgmaxOp>(c, flipped, axisAttr, keepAttr)
-                                           : mk<ArgminOp>(c, flipped, axisAttr, keepAttr);
-  if (!idx)
-    return doneValue(c, idx);
-  return doneValue(c, mk<SubOp>(c, scalarLike(c, idx, n - 1), idx));
-}
 
 LogicalResult split(NodeContext &c) {
   if (failed(needInputs(c, 1)))

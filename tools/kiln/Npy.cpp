@@ -10,6 +10,8 @@
 
 #include "tools/kiln/Npy.h"
 
+#include "kiln/runtime.h"
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -21,11 +23,13 @@ namespace {
 struct DtypeName {
   const char *kiln, *numpy;
   size_t size;
+  kiln_dtype_t code;
 };
 const DtypeName kDtypes[] = {
-    {"f32", "<f4", 4}, {"f64", "<f8", 8}, {"f16", "<f2", 2},
-    {"i8", "|i1", 1},  {"i16", "<i2", 2}, {"i32", "<i4", 4},
-    {"i64", "<i8", 8}, {"i1", "|b1", 1},
+    {"f32", "<f4", 4, KILN_F32}, {"f64", "<f8", 8, KILN_F64},
+    {"f16", "<f2", 2, KILN_F16}, {"i8", "|i1", 1, KILN_I8},
+    {"i16", "<i2", 2, KILN_I16}, {"i32", "<i4", 4, KILN_I32},
+    {"i64", "<i8", 8, KILN_I64}, {"i1", "|b1", 1, KILN_I1},
 };
 
 /// The value of `key` in the header dict, as raw text up to the next
@@ -57,11 +61,9 @@ size_t dtypeSize(llvm::StringRef dtype) {
 }
 
 int32_t dtypeCode(llvm::StringRef dtype) {
-  static const char *const kOrder[] = {"f32", "f64", "f16", "bf16", "i1",
-                                       "i8",  "i16", "i32", "i64"};
-  for (auto [i, name] : llvm::enumerate(kOrder))
-    if (dtype == name)
-      return i;
+  for (const DtypeName &d : kDtypes)
+    if (dtype == d.kiln)
+      return d.code;
   return -1;
 }
 

@@ -32,8 +32,7 @@ bool writeNpy(llvm::StringRef path, const NpyArray &array, std::string &error);
 /// The element size of a runtime dtype name, 0 if unknown.
 size_t dtypeSize(llvm::StringRef dtype);
 
-/// The runtime's kiln_dtype_t code of a dtype name (the order of
-/// runtime.h's enum), -1 if unknown.
+/// The runtime's kiln_dtype_t code of a dtype name, -1 if unknown.
 int32_t dtypeCode(llvm::StringRef dtype);
 
 } // namespace kiln

@@ -307,7 +307,7 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange operands, ScalarBody body,
                        std::optional<ValueRange> dynamicSizes) {
   MLIRContext *ctx = b.getContext();
-  if (!dynamicSizes && operands.size() > 1) {
+  if (!dynamicSizes && operands.size() > 1 && independentSizes(operands[0])) {
     int64_t rank = resultType.getRank();
     SmallVector<bool> ambiguous(rank, false);
     bool any = false;
@@ -315,20 +315,17 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
       // A dynamic operand size under a static result size may be 1.
       bool staticResult = !resultType.isDynamicDim(i);
       std::optional<std::string> first;
-      for (Value operand : operands) {
+      for (auto [j, operand] : llvm::enumerate(operands)) {
         auto type = cast<RankedTensorType>(operand.getType());
         int64_t d = i - (rank - type.getRank());
         if (d < 0 || !type.isDynamicDim(d))
           continue;
-        // Only sizes of function arguments with different symbols
-        // (`kiln.dim_symbols`, which the ONNX importer sets) are independent;
-        // otherwise dynamic sizes are equal (one batch), as in a scan body
-        // and for computed sizes.
-        std::optional<std::string> origin = dimSymbol(operand, d);
-        if (!origin && !independentSizes(operand))
-          continue;
-        if (!origin) // untraced in a function with independent sizes
-          origin = "?" + std::to_string(reinterpret_cast<uintptr_t>(operand.getAsOpaquePointer()));
+        // In a function whose arguments carry `kiln.dim_symbols` (the ONNX
+        // importer's), sizes of different symbols are independent, and a
+        // size not traced to an argument is a symbol of its own; elsewhere
+        // dynamic sizes are equal (one batch).
+        std::string origin =
+            dimSymbol(operand, d).value_or("operand #" + std::to_string(j));
         if (staticResult && resultType.getDimSize(i) != 1)
           ambiguous[i] = any = true;
         else if (!first)

@@ -90,7 +90,6 @@ struct Tensor {
 
 const char *const kDtypeNames[] = {"f32", "f64", "f16", "bf16", "i1",
                                    "i8",  "i16", "i32", "i64"};
-const size_t kDtypeSizes[] = {4, 8, 2, 2, 1, 1, 2, 4, 8};
 
 /// Reads `path` (a TensorProto) into `t`; false with `error` when the file
 /// is not a tensor Kiln can pass (strings, unsigned types, sequences).
@@ -130,7 +129,7 @@ bool readTensor(const std::string &path, Tensor &t, std::string &error) {
     t.dims.push_back(d);
     count *= d;
   }
-  size_t size = kDtypeSizes[t.dtype];
+  size_t size = kiln_dtype_size(static_cast<kiln_dtype_t>(t.dtype));
   if (proto.has_raw_data()) {
     t.bytes = proto.raw_data();
   } else {
@@ -218,7 +217,7 @@ std::string compare(const kiln_tensor_t &got, const Tensor &want) {
   ArrayRef<int64_t> gotDims(got.dims, got.rank);
   if (gotDims != ArrayRef<int64_t>(want.dims))
     return "shape " + dimsText(gotDims) + ", expected " + dimsText(want.dims);
-  int64_t count = want.bytes.size() / kDtypeSizes[want.dtype];
+  int64_t count = want.bytes.size() / kiln_dtype_size(static_cast<kiln_dtype_t>(want.dtype));
   int64_t bad = 0, first = -1;
   double worst = 0;
   for (int64_t i = 0; i < count; ++i) {
