@@ -209,6 +209,24 @@ DenseElementsAttr NodeContext::known(int i) const {
   return it == imp.env.end() ? DenseElementsAttr() : it->second.known;
 }
 
+std::optional<SmallVector<int64_t>> NodeContext::partial(int i) const {
+  if (!has(i))
+    return std::nullopt;
+  auto it = imp.env.find(node.input(i));
+  if (it == imp.env.end())
+    return std::nullopt;
+  const OnnxValue &v = it->second;
+  if (v.partial)
+    return v.partial;
+  if (v.known && isa<IntegerType>(v.known.getElementType()) &&
+      cast<RankedTensorType>(v.known.getType()).getRank() <= 1 &&
+      v.known.getNumElements() <= 64) {
+    std::vector<int64_t> ints = toInts(v.known);
+    return SmallVector<int64_t>(ints.begin(), ints.end());
+  }
+  return std::nullopt;
+}
+
 RankedTensorType NodeContext::typeOf(int i) {
   Value v = in(i);
   return v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
@@ -258,12 +276,24 @@ LogicalResult NodeContext::fail(const Twine &message) {
 
 void NodeContext::out(int i, Value v) {
   if (i < node.output_size() && !node.output(i).empty())
-    imp.env[node.output(i)] = {v, {}};
+    imp.env[node.output(i)] = {v, {}, std::nullopt};
 }
 
 void NodeContext::outKnown(int i, DenseElementsAttr a) {
   if (i < node.output_size() && !node.output(i).empty())
-    imp.env[node.output(i)] = {Value(), a};
+    imp.env[node.output(i)] = {Value(), a, std::nullopt};
+}
+
+void NodeContext::outPartial(int i, Value v, ArrayRef<int64_t> entries) {
+  if (i >= node.output_size() || node.output(i).empty())
+    return;
+  auto type = cast<RankedTensorType>(v.getType());
+  if (llvm::none_of(entries, ShapedType::isDynamic)) {
+    std::vector<double> values(entries.begin(), entries.end());
+    imp.env[node.output(i)] = {v, makeAttr(type, values), std::nullopt};
+    return;
+  }
+  imp.env[node.output(i)] = {v, {}, SmallVector<int64_t>(entries)};
 }
 
 int64_t NodeContext::normAxis(int64_t axis, int64_t rank) const {
@@ -433,17 +463,17 @@ bool Importer::run(const onnx::ModelProto &model, const OnnxImportOptions &optio
     // A trainable library has one batch for all inputs.
     if (!options.trainable && cast<RankedTensorType>(argTypes[i]).getNumDynamicDims())
       fn.setArgAttr(i, "kiln.dim_symbols", argDimSymbols[i]);
-    env[n] = {entry->getArgument(i), {}};
+    env[n] = {entry->getArgument(i), {}, std::nullopt};
   }
   for (auto [k, n] : llvm::enumerate(paramNames)) {
     unsigned i = argNames.size() + k;
     fn.setArgAttr(i, "kiln.name", b.getStringAttr(n));
     fn.setArgAttr(i, "kiln.trainable", b.getUnitAttr());
     fn.setArgAttr(i, "kiln.initial_value", params[k]);
-    env[n] = {entry->getArgument(i), {}};
+    env[n] = {entry->getArgument(i), {}, std::nullopt};
   }
   for (auto [k, n] : llvm::enumerate(constantNames))
-    env[n] = {Value(), constants[k]};
+    env[n] = {Value(), constants[k], std::nullopt};
 
   for (const auto &node : g.node())
     if (failed(importNode(node)))

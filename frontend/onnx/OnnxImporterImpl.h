@@ -23,9 +23,14 @@
 namespace kiln::onnx_detail {
 
 /// A graph value: an SSA value, a constant known at import time, or both.
+/// A small integer vector computed at run time (a shape read with `Shape`
+/// and the Gather/Slice/Concat around it) also keeps the entries known at
+/// import time in `partial`, kDynamic for the others, so that a Reshape to
+/// it still knows the static sizes.
 struct OnnxValue {
   mlir::Value value;
   mlir::DenseElementsAttr known;
+  std::optional<llvm::SmallVector<int64_t>> partial;
 };
 
 class Importer;
@@ -45,6 +50,10 @@ struct NodeContext {
   bool has(int i) const;
   mlir::Value in(int i);
   mlir::DenseElementsAttr known(int i) const;
+  /// The entries of a 0-D or 1-D integer input that are known at import time
+  /// (kDynamic for the others): all of them for a known constant, some for
+  /// a partially known shape vector; none (nullopt) otherwise.
+  std::optional<llvm::SmallVector<int64_t>> partial(int i) const;
   mlir::RankedTensorType typeOf(int i);
   const onnx::AttributeProto *attr(llvm::StringRef name) const;
   int64_t attrInt(llvm::StringRef name, int64_t fallback) const;
@@ -60,6 +69,9 @@ struct NodeContext {
   mlir::LogicalResult fail(const llvm::Twine &message);
   void out(int i, mlir::Value v);
   void outKnown(int i, mlir::DenseElementsAttr a);
+  /// Output `i` is `v`, a 0-D or 1-D i64 tensor whose entries `entries` are
+  /// known (kDynamic: not known); a known constant when all are.
+  void outPartial(int i, mlir::Value v, llvm::ArrayRef<int64_t> entries);
 
   /// Creates a one-result kiln op, inferring its type first: a shape rule's
   /// failure becomes this node's error instead of an abort.

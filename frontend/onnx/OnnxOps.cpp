@@ -79,6 +79,26 @@ Value scalarLike(NodeContext &c, Value like, double v) {
   return ConstantOp::create(c.b, c.loc, makeAttr(t, {v}));
 }
 
+Value iotaAlong(NodeContext &c, int64_t n, int64_t axis, int64_t rank) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = n;
+  std::vector<double> values(n);
+  std::iota(values.begin(), values.end(), 0.0);
+  return ConstantOp::create(c.b, c.loc,
+                            makeAttr(RankedTensorType::get(shape, c.b.getI64Type()), values));
+}
+
+/// The index along `axis` of each element of `like`: a constant [1, .., n,
+/// .., 1] when that size is static, else a kiln.iota of `like`'s shape.
+Value iotaOf(NodeContext &c, Value like, int64_t axis) {
+  if (!like)
+    return {};
+  auto t = cast<RankedTensorType>(like.getType());
+  if (!t.isDynamicDim(axis))
+    return iotaAlong(c, t.getDimSize(axis), axis, t.getRank());
+  return mk<IotaOp>(c, like, c.b.getI64IntegerAttr(axis));
+}
+
 //===----------------------------------------------------------------------===//
 // Folding of known (constant) tensors: shape arithmetic on the host
 //===----------------------------------------------------------------------===//
@@ -364,23 +384,33 @@ LogicalResult shape(NodeContext &c) {
   int64_t end = c.attr("end") ? c.normAxis(c.attrInt("end", rank), rank) : rank;
   start = std::clamp<int64_t>(start, 0, rank);
   end = std::clamp<int64_t>(end, start, rank);
-  std::vector<double> dims;
-  for (int64_t d = start; d < end; ++d) {
-    if (t.isDynamicDim(d))
-      return c.fail("dimension " + Twine(d) + " is dynamic; Kiln computes "
-                    "shapes at compile time");
-    dims.push_back(static_cast<double>(t.getDimSize(d)));
+  SmallVector<int64_t> dims(t.getShape().begin() + start, t.getShape().begin() + end);
+  if (llvm::none_of(dims, ShapedType::isDynamic)) {
+    std::vector<double> values(dims.begin(), dims.end());
+    c.outKnown(0, makeAttr(RankedTensorType::get({static_cast<int64_t>(dims.size())},
+                                                 c.b.getI64Type()),
+                           values));
+    return success();
   }
-  c.outKnown(0, makeAttr(RankedTensorType::get({static_cast<int64_t>(dims.size())},
-                                               c.b.getI64Type()),
-                         dims));
+  // Read at run time; the static sizes stay known for the shape arithmetic.
+  Value v = mk<ShapeOfOp>(c, c.in(0));
+  if (v && (start > 0 || end < rank))
+    v = mk<SliceOp>(c, v, c.b.getDenseI64ArrayAttr({0}), c.b.getDenseI64ArrayAttr({start}),
+                    c.b.getDenseI64ArrayAttr({end}), c.b.getDenseI64ArrayAttr({1}));
+  if (!v)
+    return doneValue(c, v);
+  c.outPartial(0, v, dims);
   return success();
 }
 
 LogicalResult size(NodeContext &c) {
   auto t = c.typeOf(0);
-  if (!t || !t.hasStaticShape())
-    return c.fail("needs a static shape");
+  if (!t)
+    return c.fail("needs a ranked input");
+  if (!t.hasStaticShape())
+    return doneValue(c, mk<ReduceProdOp>(c, mk<ShapeOfOp>(c, c.in(0)),
+                                         c.b.getDenseI64ArrayAttr({0}),
+                                         c.b.getBoolAttr(false)));
   c.outKnown(0, makeAttr(RankedTensorType::get({}, c.b.getI64Type()),
                          {static_cast<double>(t.getNumElements())}));
   return success();
@@ -403,9 +433,13 @@ LogicalResult castTo(NodeContext &c) {
     return c.fail("needs a ranked input");
   if (t.getElementType() == elt)
     return identity(c);
-  return done(c, V(CastOp::create(c.b, c.loc, RankedTensorType::get(t.getShape(), elt),
-                                  c.in(0))
-                       .getResult()));
+  Value v = CastOp::create(c.b, c.loc, RankedTensorType::get(t.getShape(), elt), c.in(0));
+  if (auto p = c.partial(0); p && isa<IntegerType>(elt) && !elt.isInteger(1)) {
+    c.outPartial(0, v, *p);
+    return success();
+  }
+  c.out(0, v);
+  return success();
 }
 
 LogicalResult transpose(NodeContext &c) {
@@ -419,61 +453,134 @@ LogicalResult transpose(NodeContext &c) {
   return done(c, c.make<TransposeOp>(c.in(0), c.b.getDenseI64ArrayAttr(perm)));
 }
 
+/// One size of a reshape target: static (size >= 0), or the product of the
+/// input's dimensions [from, to) when one of them is dynamic.
+struct TargetDim {
+  int64_t size;
+  int64_t from = 0, to = 0;
+};
+
+TargetDim inputDims(RankedTensorType t, int64_t from, int64_t to) {
+  int64_t size = 1;
+  for (int64_t d = from; d < to; ++d) {
+    if (t.isDynamicDim(d))
+      return {-1, from, to};
+    size *= t.getDimSize(d);
+  }
+  return {size};
+}
+
+/// The shape `x` would have after the reshape, with `x`'s dynamic sizes as
+/// -1 (the dynamic_reshape result type takes kDynamic for those).
+RankedTensorType reshapedType(Value x, ArrayRef<int64_t> dims) {
+  SmallVector<int64_t> shape;
+  for (int64_t d : dims)
+    shape.push_back(d < 0 ? ShapedType::kDynamic : d);
+  return RankedTensorType::get(shape, cast<RankedTensorType>(x.getType()).getElementType());
+}
+
+/// Reshapes `x` to `dims`: a kiln.reshape when at most one size is dynamic,
+/// else a dynamic_reshape to sizes read from `x`'s shape at run time.
+Value reshapeToDims(NodeContext &c, Value x, ArrayRef<TargetDim> dims) {
+  if (!x)
+    return {};
+  SmallVector<int64_t> target;
+  for (const TargetDim &d : dims)
+    target.push_back(d.size);
+  if (llvm::count(target, -1) <= 1)
+    return mk<ReshapeOp>(c, x, c.b.getDenseI64ArrayAttr(target));
+  Value shape = mk<ShapeOfOp>(c, x);
+  SmallVector<Value> parts;
+  auto i64 = c.b.getI64Type();
+  for (const TargetDim &d : dims) {
+    if (d.size >= 0) {
+      parts.push_back(ConstantOp::create(
+          c.b, c.loc, makeAttr(RankedTensorType::get({1}, i64), {double(d.size)})));
+      continue;
+    }
+    Value part = mk<SliceOp>(c, shape, c.b.getDenseI64ArrayAttr({0}),
+                             c.b.getDenseI64ArrayAttr({d.from}),
+                             c.b.getDenseI64ArrayAttr({d.to}), c.b.getDenseI64ArrayAttr({1}));
+    if (d.to - d.from > 1)
+      part = mk<ReduceProdOp>(c, part, c.b.getDenseI64ArrayAttr({0}), c.b.getBoolAttr(true));
+    parts.push_back(part);
+  }
+  Value sizes = mk<ConcatOp>(c, ValueRange(parts), c.b.getI64IntegerAttr(0));
+  if (!sizes)
+    return {};
+  return DynamicReshapeOp::create(c.b, c.loc, reshapedType(x, target), x, sizes, false);
+}
+
 LogicalResult reshape(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
   auto t = c.typeOf(0);
-  std::vector<int64_t> target;
+  // The target's entries, kDynamic where only the run time knows them.
+  SmallVector<int64_t> target;
   if (c.opset < 5 || !c.has(1)) {
     if (auto s = c.attrInts("shape"))
-      target = *s;
+      target.assign(s->begin(), s->end());
+  } else if (auto p = c.partial(1)) {
+    target = *p;
+  } else if (auto d = c.declared(0)) {
+    target.assign(d->begin(), d->end());
+  } else if (auto st = c.typeOf(1); st && st.getRank() == 1 && !st.isDynamicDim(0)) {
+    target.assign(st.getDimSize(0), ShapedType::kDynamic);
   } else {
-    DenseElementsAttr k = c.known(1);
-    if (k)
-      target = toInts(k);
-    else if (auto d = c.declared(0))
-      target = *d;
-    else
-      return c.fail("the target shape must be known at compile time (or the "
-                    "output shape declared)");
+    return c.fail("the target shape must have a length known at compile time "
+                  "(or the output shape declared)");
   }
   bool allowZero = c.attrInt("allowzero", 0) != 0;
-  for (size_t i = 0; i < target.size(); ++i)
-    if (target[i] == 0 && !allowZero) {
+  // Static sizes, and -1 for each size known only at run time.
+  SmallVector<int64_t> dims;
+  for (size_t i = 0; i < target.size(); ++i) {
+    int64_t d = target[i];
+    if (d == 0 && !allowZero) {
       if (static_cast<int64_t>(i) >= t.getRank())
         return c.fail("shape entry 0 at " + Twine(i) + " copies a missing dimension");
-      target[i] = t.isDynamicDim(i) ? -1 : t.getDimSize(i);
+      d = t.isDynamicDim(i) ? -1 : t.getDimSize(i);
+    } else if (ShapedType::isDynamic(d)) {
+      d = -1;
+    } else if (d < -1) {
+      return c.fail("shape entry " + Twine(d) + " at " + Twine(i) + " is negative");
     }
-  if (llvm::count(target, -1) > 1)
-    return c.fail("the target shape has more than one unknown dimension");
-  if (DenseElementsAttr k = c.known(0); k && llvm::count(target, -1) == 0) {
-    auto nt = RankedTensorType::get(target, k.getElementType());
+    dims.push_back(d);
+  }
+  if (DenseElementsAttr k = c.known(0); k && llvm::count(dims, -1) == 0) {
+    auto nt = RankedTensorType::get(dims, k.getElementType());
     if (nt.getNumElements() == k.getNumElements()) {
       c.outKnown(0, k.reshape(nt));
       return success();
     }
   }
-  return done(c, c.make<ReshapeOp>(c.in(0), c.b.getDenseI64ArrayAttr(target)));
+  // One unknown size follows from the element count: a plain reshape.
+  if (llvm::count(dims, -1) <= 1)
+    return done(c, c.make<ReshapeOp>(c.in(0), c.b.getDenseI64ArrayAttr(dims)));
+  Value sizes;
+  if (c.opset < 5 || !c.has(1)) {
+    std::vector<double> values(target.begin(), target.end());
+    sizes = ConstantOp::create(
+        c.b, c.loc,
+        makeAttr(RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                       c.b.getI64Type()),
+                 values));
+  } else {
+    sizes = castElements(c, c.in(1), c.b.getI64Type());
+  }
+  // A -1 entry is inferred at run time; in the result type it is unknown.
+  return doneValue(c, DynamicReshapeOp::create(c.b, c.loc, reshapedType(c.in(0), dims),
+                                               c.in(0), sizes, !allowZero));
 }
 
 LogicalResult flatten(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
   auto t = c.typeOf(0);
-  int64_t axis = c.normAxis(c.attrInt("axis", 1), t.getRank());
-  int64_t outer = 1, inner = 1;
-  bool outerDyn = false, innerDyn = false;
-  for (int64_t d = 0; d < t.getRank(); ++d) {
-    bool dyn = t.isDynamicDim(d);
-    if (d < axis)
-      dyn ? (void)(outerDyn = true) : (void)(outer *= t.getDimSize(d));
-    else
-      dyn ? (void)(innerDyn = true) : (void)(inner *= t.getDimSize(d));
-  }
-  if (outerDyn && innerDyn)
-    return c.fail("both flattened groups have dynamic dimensions");
-  return done(c, c.make<ReshapeOp>(c.in(0), c.b.getDenseI64ArrayAttr(
-                                                {outerDyn ? -1 : outer, innerDyn ? -1 : inner})));
+  int64_t rank = t.getRank();
+  int64_t axis = c.normAxis(c.attrInt("axis", 1), rank);
+  if (axis < 0 || axis > rank)
+    return c.fail("axis " + Twine(c.attrInt("axis", 1)) + " is out of range");
+  return doneValue(c, reshapeToDims(c, c.in(0), {inputDims(t, 0, axis), inputDims(t, axis, rank)}));
 }
 
 /// Squeeze/Unsqueeze axes: an attribute before opset 13, an input since.
@@ -500,6 +607,7 @@ LogicalResult squeezeLike(NodeContext &c) {
                   "declared)");
   }
   SmallVector<int64_t> shape;
+  SmallVector<TargetDim> dims;
   if (unsqueeze) {
     if (!axes)
       return c.fail("needs axes");
@@ -508,10 +616,16 @@ LogicalResult squeezeLike(NodeContext &c) {
     for (int64_t a : *axes)
       inserted.insert(c.normAxis(a, rank));
     int64_t src = 0;
-    for (int64_t d = 0; d < rank; ++d)
-      shape.push_back(inserted.count(d) ? 1
-                                        : (t.isDynamicDim(src) ? (++src, -1)
-                                                               : t.getDimSize(src++)));
+    for (int64_t d = 0; d < rank; ++d) {
+      if (inserted.count(d)) {
+        shape.push_back(1);
+        dims.push_back({1});
+      } else {
+        shape.push_back(t.isDynamicDim(src) ? -1 : t.getDimSize(src));
+        dims.push_back(inputDims(t, src, src + 1));
+        ++src;
+      }
+    }
   } else {
     std::set<int64_t> removed;
     if (axes)
@@ -525,15 +639,19 @@ LogicalResult squeezeLike(NodeContext &c) {
         continue;
       }
       shape.push_back(t.isDynamicDim(d) ? -1 : t.getDimSize(d));
+      dims.push_back(inputDims(t, d, d + 1));
     }
   }
-  if (llvm::count(shape, -1) > 1)
-    return c.fail("more than one dynamic dimension");
   if (DenseElementsAttr k = c.known(0); k && !llvm::is_contained(shape, -1)) {
     c.outKnown(0, k.reshape(RankedTensorType::get(shape, k.getElementType())));
     return success();
   }
-  return done(c, c.make<ReshapeOp>(c.in(0), c.b.getDenseI64ArrayAttr(shape)));
+  Value v = reshapeToDims(c, c.in(0), dims);
+  if (auto p = c.partial(0); v && p && shape.size() <= 1) {
+    c.outPartial(0, v, *p);
+    return success();
+  }
+  return doneValue(c, v);
 }
 
 LogicalResult concat(NodeContext &c) {
@@ -557,7 +675,21 @@ LogicalResult concat(NodeContext &c) {
                            values));
     return success();
   }
-  return done(c, c.make<ConcatOp>(ValueRange(parts), c.b.getI64IntegerAttr(axis)));
+  V v = c.make<ConcatOp>(ValueRange(parts), c.b.getI64IntegerAttr(axis));
+  if (failed(v))
+    return failure();
+  // A shape vector put together from partly known pieces.
+  SmallVector<int64_t> entries;
+  for (int i = 0; i < c.node.input_size(); ++i) {
+    auto p = c.partial(i);
+    if (!p || c.typeOf(i).getRank() != 1) {
+      c.out(0, *v);
+      return success();
+    }
+    entries.append(*p);
+  }
+  c.outPartial(0, *v, entries);
+  return success();
 }
 
 LogicalResult gather(NodeContext &c) {
@@ -578,7 +710,21 @@ LogicalResult gather(NodeContext &c) {
     c.outKnown(0, makeAttr(RankedTensorType::get(it.getShape(), data.getElementType()), out));
     return success();
   }
-  return done(c, c.make<GatherOp>(c.in(0), c.in(1), c.b.getI64IntegerAttr(axis)));
+  V v = c.make<GatherOp>(c.in(0), c.in(1), c.b.getI64IntegerAttr(axis));
+  auto p = c.partial(0);
+  if (failed(v) || !p || !idx || t.getRank() != 1 ||
+      cast<RankedTensorType>(idx.getType()).getRank() > 1)
+    return done(c, v);
+  // Entries of a partly known shape vector.
+  SmallVector<int64_t> entries;
+  for (int64_t i : toInts(idx)) {
+    int64_t j = i < 0 ? i + static_cast<int64_t>(p->size()) : i;
+    if (j < 0 || j >= static_cast<int64_t>(p->size()))
+      return c.fail("index " + Twine(i) + " is out of range");
+    entries.push_back((*p)[j]);
+  }
+  c.outPartial(0, *v, entries);
+  return success();
 }
 
 LogicalResult slice(NodeContext &c) {
@@ -611,10 +757,22 @@ LogicalResult slice(NodeContext &c) {
     return c.fail("starts, ends, axes and steps differ in length");
   for (int64_t &a : axes)
     a = c.normAxis(a, t.getRank());
-  return done(c, c.make<SliceOp>(c.in(0), c.b.getDenseI64ArrayAttr(axes),
-                                 c.b.getDenseI64ArrayAttr(starts),
-                                 c.b.getDenseI64ArrayAttr(ends),
-                                 c.b.getDenseI64ArrayAttr(steps)));
+  V v = c.make<SliceOp>(c.in(0), c.b.getDenseI64ArrayAttr(axes),
+                        c.b.getDenseI64ArrayAttr(starts), c.b.getDenseI64ArrayAttr(ends),
+                        c.b.getDenseI64ArrayAttr(steps));
+  auto p = c.partial(0);
+  if (failed(v) || !p || t.getRank() != 1 || axes.size() != 1 || steps[0] <= 0)
+    return done(c, v);
+  // Entries of a partly known shape vector, by Python's slicing rules.
+  int64_t n = static_cast<int64_t>(p->size());
+  auto clampIndex = [n](int64_t i) {
+    return std::clamp<int64_t>(i < 0 ? i + n : i, 0, n);
+  };
+  SmallVector<int64_t> entries;
+  for (int64_t i = clampIndex(starts[0]); i < clampIndex(ends[0]); i += steps[0])
+    entries.push_back((*p)[i]);
+  c.outPartial(0, *v, entries);
+  return success();
 }
 
 LogicalResult expand(NodeContext &c) {
@@ -694,24 +852,18 @@ LogicalResult reduceOp(NodeContext &c) {
 
 /// ArgMax/ArgMin with select_last_index: the first extreme of the input
 /// reversed along the axis, counted from the end.
+/// ArgMax/ArgMin with select_last_index: the largest index holding the
+/// extreme value.
 LogicalResult argReduceLast(NodeContext &c, int64_t axis, bool keep) {
-  auto t = c.typeOf(0);
-  if (t.isDynamicDim(axis))
-    return c.fail("select_last_index needs a static size along the axis");
-  int64_t n = t.getDimSize(axis);
-  std::vector<double> reversed(n);
-  for (int64_t i = 0; i < n; ++i)
-    reversed[i] = n - 1 - i;
-  Value order = ConstantOp::create(
-      c.b, c.loc, makeAttr(RankedTensorType::get({n}, c.b.getI64Type()), reversed));
-  Value flipped = mk<GatherOp>(c, c.in(0), order, c.b.getI64IntegerAttr(axis));
-  auto axisAttr = c.b.getI64IntegerAttr(axis);
-  auto keepAttr = c.b.getBoolAttr(keep);
-  Value idx = c.node.op_type() == "ArgMax" ? mk<ArgmaxOp>(c, flipped, axisAttr, keepAttr)
-                                           : mk<ArgminOp>(c, flipped, axisAttr, keepAttr);
-  if (!idx)
-    return doneValue(c, idx);
-  return doneValue(c, mk<SubOp>(c, scalarLike(c, idx, n - 1), idx));
+  bool isMax = c.node.op_type() == "ArgMax";
+  Value x = c.in(0);
+  auto axisAttr = c.b.getDenseI64ArrayAttr({axis});
+  Value extreme = isMax ? mk<ReduceMaxOp>(c, x, axisAttr, c.b.getBoolAttr(true))
+                        : mk<ReduceMinOp>(c, x, axisAttr, c.b.getBoolAttr(true));
+  Value at = cmp(c, CompareDirection::eq, x, extreme);
+  Value idx = iotaOf(c, x, axis);
+  Value candidates = mk<SelectOp>(c, at, idx, idx ? scalarLike(c, idx, -1) : Value());
+  return doneValue(c, mk<ReduceMaxOp>(c, candidates, axisAttr, c.b.getBoolAttr(keep)));
 }
 
 LogicalResult argReduce(NodeContext &c) {
@@ -784,8 +936,10 @@ LogicalResult conv(NodeContext &c) {
     return failure();
   auto t = c.typeOf(0), wt = c.typeOf(1);
   int64_t rank = t.getRank();
-  if (rank < 3 || rank > 5 || wt.getRank() != rank || !wt.hasStaticShape())
-    return c.fail("needs a 1-D to 3-D input and a static weight of the same rank");
+  if (rank < 3 || rank > 5 || wt.getRank() != rank ||
+      llvm::any_of(wt.getShape().drop_front(2), ShapedType::isDynamic))
+    return c.fail("needs a 1-D to 3-D input and a weight of the same rank with "
+                  "static spatial sizes");
   size_t n = rank - 2;
   std::vector<int64_t> window(wt.getShape().begin() + 2, wt.getShape().end());
   auto strides = c.attrInts("strides").value_or(std::vector<int64_t>(n, 1));
@@ -819,8 +973,10 @@ LogicalResult convTranspose(NodeContext &c) {
     return failure();
   auto t = c.typeOf(0), wt = c.typeOf(1);
   int64_t rank = t.getRank();
-  if (rank < 3 || rank > 5 || wt.getRank() != rank || !wt.hasStaticShape())
-    return c.fail("needs a 1-D to 3-D input and a static weight of the same rank");
+  if (rank < 3 || rank > 5 || wt.getRank() != rank ||
+      llvm::any_of(wt.getShape().drop_front(2), ShapedType::isDynamic))
+    return c.fail("needs a 1-D to 3-D input and a weight of the same rank with "
+                  "static spatial sizes");
   size_t n = rank - 2;
   std::vector<int64_t> window(wt.getShape().begin() + 2, wt.getShape().end());
   if (auto k = c.attrInts("kernel_shape"); k && *k != window)
@@ -1076,24 +1232,15 @@ LogicalResult constantOfShape(NodeContext &c) {
 
 /// An i64 constant counting 0..n-1 along dimension `axis` of a tensor of
 /// rank `rank` (other dimensions 1).
-Value iotaAlong(NodeContext &c, int64_t n, int64_t axis, int64_t rank) {
-  SmallVector<int64_t> shape(rank, 1);
-  shape[axis] = n;
-  std::vector<double> values(n);
-  std::iota(values.begin(), values.end(), 0.0);
-  return ConstantOp::create(c.b, c.loc,
-                            makeAttr(RankedTensorType::get(shape, c.b.getI64Type()), values));
-}
-
 LogicalResult trilu(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
   auto t = c.typeOf(0);
   int64_t r = t.getRank();
-  if (r < 2 || t.isDynamicDim(r - 1) || t.isDynamicDim(r - 2))
-    return c.fail("needs static sizes in the last two dimensions");
-  Value rows = iotaAlong(c, t.getDimSize(r - 2), r - 2, r);
-  Value cols = iotaAlong(c, t.getDimSize(r - 1), r - 1, r);
+  if (r < 2)
+    return c.fail("needs an input of rank 2 or more");
+  Value rows = iotaOf(c, c.in(0), r - 2);
+  Value cols = iotaOf(c, c.in(0), r - 1);
   Value diff = mk<SubOp>(c, cols, rows);
   Value k = c.has(1) ? castElements(c, c.in(1), c.b.getI64Type())
                      : scalarLike(c, diff, 0);
@@ -1112,12 +1259,10 @@ LogicalResult hardmax(NodeContext &c) {
   int64_t axis = c.normAxis(c.attrInt("axis", c.opset < 13 ? 1 : -1), r);
   if (c.opset < 13 && axis != r - 1)
     return c.fail("before opset 13 only the last axis is supported");
-  if (t.isDynamicDim(axis))
-    return c.fail("needs a static size along the axis");
   Value x = c.in(0);
   Value idx = mk<ArgmaxOp>(c, x, c.b.getI64IntegerAttr(axis), c.b.getBoolAttr(true));
   Value hot = cmp(c, CompareDirection::eq, castElements(c, idx, c.b.getI64Type()),
-                  iotaAlong(c, t.getDimSize(axis), axis, r));
+                  iotaOf(c, x, axis));
   return doneValue(c, castElements(c, hot, t.getElementType()));
 }
 
@@ -1162,9 +1307,8 @@ LogicalResult split(NodeContext &c) {
     return failure();
   auto t = c.typeOf(0);
   int64_t axis = c.normAxis(c.attrInt("axis", 0), t.getRank());
-  if (t.isDynamicDim(axis))
-    return c.fail("needs a static size along the axis");
-  int64_t total = t.getDimSize(axis), outputs = c.node.output_size();
+  bool dynamic = t.isDynamicDim(axis);
+  int64_t total = dynamic ? -1 : t.getDimSize(axis), outputs = c.node.output_size();
   std::vector<int64_t> sizes;
   if (c.opset >= 13 && c.has(1)) {
     if (DenseElementsAttr k = c.known(1)) {
@@ -1180,20 +1324,25 @@ LogicalResult split(NodeContext &c) {
     }
   } else if (auto a = c.attrInts("split")) {
     sizes = *a;
+  } else if (dynamic && outputs > 1) {
+    return c.fail("equal parts of a dynamic dimension need sizes computed at "
+                  "run time, which Kiln's slices do not take");
   } else {
-    if (outputs < 1 || total % outputs)
+    if (outputs < 1 || (!dynamic && total % outputs))
       return c.fail("cannot split " + Twine(total) + " into " + Twine(outputs) +
                     " equal parts");
-    sizes.assign(outputs, total / outputs);
+    sizes.assign(outputs, dynamic ? -1 : total / outputs);
   }
   if (static_cast<int64_t>(sizes.size()) != outputs ||
-      std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != total)
+      (!dynamic && std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != total))
     return c.fail("split sizes do not match the outputs and the dimension");
   int64_t start = 0;
   for (int64_t i = 0; i < outputs; ++i) {
+    // The last part of a dynamic dimension runs to its end.
+    int64_t end = dynamic && i == outputs - 1 ? INT64_MAX : start + sizes[i];
     Value part = mk<SliceOp>(c, c.in(0), c.b.getDenseI64ArrayAttr({axis}),
                              c.b.getDenseI64ArrayAttr({start}),
-                             c.b.getDenseI64ArrayAttr({start + sizes[i]}),
+                             c.b.getDenseI64ArrayAttr({end}),
                              c.b.getDenseI64ArrayAttr({1}));
     if (!part)
       return doneValue(c, part);
@@ -1208,9 +1357,9 @@ LogicalResult depthSpace(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
   auto t = c.typeOf(0);
-  if (t.getRank() != 4 || !t.hasStaticShape())
-    return c.fail("needs a static 4-D input");
-  int64_t n = t.getDimSize(0), ch = t.getDimSize(1), h = t.getDimSize(2),
+  if (t.getRank() != 4 || t.isDynamicDim(1) || t.isDynamicDim(2) || t.isDynamicDim(3))
+    return c.fail("needs a 4-D input, static but for the batch");
+  int64_t n = t.isDynamicDim(0) ? -1 : t.getDimSize(0), ch = t.getDimSize(1), h = t.getDimSize(2),
           w = t.getDimSize(3), bs = c.attrInt("blocksize", 0);
   if (bs < 1)
     return c.fail("needs blocksize >= 1");
@@ -1389,43 +1538,9 @@ LogicalResult range(NodeContext &c) {
 LogicalResult gatherElements(NodeContext &c) {
   if (failed(needInputs(c, 2)))
     return failure();
-  auto t = c.typeOf(0), it = c.typeOf(1);
-  int64_t r = t.getRank();
-  int64_t axis = c.normAxis(c.attrInt("axis", 0), r);
-  if (!it || it.getRank() != r || t.isDynamicDim(axis))
-    return c.fail("needs data with a static size along the axis and indices "
-                  "of the same rank");
-  if (t.getNumDynamicDims() > 1 || it.getNumDynamicDims() > 1)
-    return c.fail("data and indices may have one dynamic dimension each");
-  for (int64_t d = 0; d < r; ++d)
-    if (d != axis && !t.isDynamicDim(d) && !it.isDynamicDim(d) &&
-        it.getDimSize(d) != t.getDimSize(d))
-      return c.fail("indices must match the data outside the axis");
-  int64_t k = t.getDimSize(axis);
-  auto dimsOf = [](RankedTensorType type) {
-    SmallVector<int64_t> dims;
-    for (int64_t d : type.getShape())
-      dims.push_back(ShapedType::isDynamic(d) ? -1 : d);
-    return dims;
-  };
-  SmallVector<int64_t> xShape = dimsOf(t), iShape = dimsOf(it);
-  xShape.insert(xShape.begin() + axis, 1);     // [.., 1, K, ..]
-  iShape.insert(iShape.begin() + axis + 1, 1); // [.., M, 1, ..]
-  Value idx = castElements(c, c.in(1), c.b.getI64Type());
-  Value neg = cmp(c, CompareDirection::lt, idx, scalarLike(c, idx, 0));
-  idx = mk<SelectOp>(c, neg, mk<AddOp>(c, idx, scalarLike(c, idx, k)), idx);
-  idx = mk<ReshapeOp>(c, idx, c.b.getDenseI64ArrayAttr(iShape));
-  Value hot = cmp(c, CompareDirection::eq, idx, iotaAlong(c, k, axis + 1, r + 1));
-  Value x = mk<ReshapeOp>(c, c.in(0), c.b.getDenseI64ArrayAttr(xShape));
-  Value zero = scalarLike(c, c.in(0), 0);
-  Value picked = mk<SelectOp>(c, hot, x, zero);
-  if (t.getElementType().isInteger(1)) {
-    return doneValue(c, mk<ReduceMaxOp>(c, castElements(c, picked, c.b.getI8Type()),
-                                        c.b.getDenseI64ArrayAttr({axis + 1}),
-                                        c.b.getBoolAttr(false)));
-  }
-  return doneValue(c, mk<ReduceSumOp>(c, picked, c.b.getDenseI64ArrayAttr({axis + 1}),
-                                      c.b.getBoolAttr(false)));
+  auto t = c.typeOf(0);
+  int64_t axis = c.normAxis(c.attrInt("axis", 0), t.getRank());
+  return done(c, c.make<GatherElementsOp>(c.in(0), c.in(1), c.b.getI64IntegerAttr(axis)));
 }
 
 /// Mod: fmod = 1 takes the dividend's sign (C fmod), fmod = 0 the divisor's
@@ -1583,15 +1698,21 @@ LogicalResult eyeLike(NodeContext &c) {
   if (failed(needInputs(c, 1)))
     return failure();
   auto t = c.typeOf(0);
-  if (t.getRank() != 2 || !t.hasStaticShape())
-    return c.fail("needs a static 2-D input");
+  if (t.getRank() != 2)
+    return c.fail("needs a 2-D input");
   Type elt = t.getElementType();
   if (c.attr("dtype")) {
     elt = elementTypeOf(c.b.getContext(), static_cast<int32_t>(c.attrInt("dtype", 1)));
     if (!elt)
       return c.fail("unsupported dtype");
   }
-  int64_t rows = t.getDimSize(0), cols = t.getDimSize(1), k = c.attrInt("k", 0);
+  int64_t k = c.attrInt("k", 0);
+  if (!t.hasStaticShape()) { // ones where column - row == k
+    Value diff = mk<SubOp>(c, iotaOf(c, c.in(0), 1), iotaOf(c, c.in(0), 0));
+    Value on = cmp(c, CompareDirection::eq, diff, diff ? scalarLike(c, diff, k) : Value());
+    return doneValue(c, castElements(c, on, elt));
+  }
+  int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
   std::vector<double> values(rows * cols, 0.0);
   for (int64_t i = 0; i < rows; ++i)
     if (i + k >= 0 && i + k < cols)

@@ -242,6 +242,22 @@ struct PadLowering : OpConversionPattern<PadOp> {
   }
 };
 
+/// An index element (any integer type) as an `index` into a dimension of
+/// `size`: negative counts from the end, and out-of-range values are clamped
+/// so that the load stays in bounds.
+Value wrapAndClamp(OpBuilder &b, Location l, Value element, Value size) {
+  Value idx = arith::IndexCastOp::create(b, l, b.getIndexType(), element);
+  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+  Value isNeg =
+      arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, idx, zero);
+  idx = arith::SelectOp::create(b, l, isNeg,
+                                arith::AddIOp::create(b, l, idx, size), idx);
+  Value last =
+      arith::SubIOp::create(b, l, size, arith::ConstantIndexOp::create(b, l, 1));
+  return arith::MinSIOp::create(b, l, arith::MaxSIOp::create(b, l, idx, zero),
+                                last);
+}
+
 struct GatherLowering : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -281,18 +297,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
         maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           // Negative indices count from the end; out-of-range indices are
           // clamped so that the load stays in bounds.
-          Value size = dimSize(b, l, data, axis);
-          Value idx = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          Value isNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                              idx, zero);
-          idx = arith::SelectOp::create(
-              b, l, isNeg, arith::AddIOp::create(b, l, idx, size), idx);
-          Value last = arith::SubIOp::create(
-              b, l, size, arith::ConstantIndexOp::create(b, l, 1));
-          idx = arith::MinSIOp::create(b, l,
-                                       arith::MaxSIOp::create(b, l, idx, zero),
-                                       last);
+          Value idx = wrapAndClamp(b, l, args[0], dimSize(b, l, data, axis));
           SmallVector<Value> src;
           for (int64_t i = 0; i < dataType.getRank(); ++i) {
             if (i < axis)
@@ -311,13 +316,159 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
+struct ShapeOfLowering : OpConversionPattern<ShapeOfOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ShapeOfOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i)
+      sizes.push_back(arith::IndexCastOp::create(
+          rewriter, loc, rewriter.getI64Type(), dimSize(rewriter, loc, input, i)));
+    auto type = RankedTensorType::get({rank}, rewriter.getI64Type());
+    Value result = rank == 0
+                       ? Value(arith::ConstantOp::create(
+                             rewriter, loc,
+                             DenseElementsAttr::get(type, ArrayRef<int64_t>{})))
+                       : Value(tensor::FromElementsOp::create(rewriter, loc,
+                                                              type, sizes));
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, op.getType()));
+    return success();
+  }
+};
+
+/// The run-time sizes of a dynamic_reshape: entries read from the shape
+/// tensor, 0 copied from the input (copy_zero), -1 inferred; when they do not
+/// multiply to the input's element count (or one is negative), the dynamic
+/// sizes become 0 so that the result is empty instead of out of bounds.
+struct DynamicReshapeLowering : OpConversionPattern<DynamicReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DynamicReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value input = adaptor.getInput(), shape = adaptor.getShape();
+    auto inType = cast<RankedTensorType>(input.getType());
+    auto type = cast<RankedTensorType>(op.getType());
+    auto cst = [&](int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
+    auto eq = [&](Value x, Value y) -> Value {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, y);
+    };
+    Value total = cst(1);
+    for (int64_t i = 0; i < inType.getRank(); ++i)
+      total = arith::MulIOp::create(b, loc, total, dimSize(b, loc, input, i));
+    Value minusOne = cst(-1), zero = cst(0), one = cst(1);
+    SmallVector<Value> sizes;
+    Value known = one;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      Value v = arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          tensor::ExtractOp::create(b, loc, shape, ValueRange{cst(i)}));
+      if (op.getCopyZero() && i < inType.getRank())
+        v = arith::SelectOp::create(b, loc, eq(v, zero),
+                                    dimSize(b, loc, input, i), v);
+      sizes.push_back(v);
+      known = arith::MulIOp::create(
+          b, loc, known, arith::SelectOp::create(b, loc, eq(v, minusOne), one, v));
+    }
+    Value inferred = arith::DivSIOp::create(
+        b, loc, total, arith::MaxSIOp::create(b, loc, known, one));
+    Value product = one, valid = arith::ConstantIntOp::create(b, loc, 1, 1);
+    for (Value &v : sizes) {
+      v = arith::SelectOp::create(b, loc, eq(v, minusOne), inferred, v);
+      product = arith::MulIOp::create(b, loc, product, v);
+      valid = arith::AndIOp::create(
+          b, loc, valid,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, v, zero));
+    }
+    valid = arith::AndIOp::create(b, loc, valid, eq(product, total));
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      sizes[i] = type.isDynamicDim(i)
+                     ? Value(arith::SelectOp::create(b, loc, valid, sizes[i], zero))
+                     : cst(type.getDimSize(i));
+    if (type.getRank() == 0) {
+      rewriter.replaceOp(op, reshapeTo(b, loc, input, type));
+      return success();
+    }
+    Value shapeTensor = tensor::FromElementsOp::create(
+        b, loc, RankedTensorType::get({type.getRank()}, b.getIndexType()),
+        sizes);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, type, input, shapeTensor);
+    return success();
+  }
+};
+
+struct IotaLowering : OpConversionPattern<IotaOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(IotaOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    Value init = emptyTensor(rewriter, loc, type,
+                             dynamicDims(rewriter, loc, adaptor.getLike()));
+    SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+        SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(type.getRank())},
+        iterators, [&](OpBuilder &b, Location l, ValueRange) {
+          Value i = linalg::IndexOp::create(b, l, axis);
+          linalg::YieldOp::create(
+              b, l, arith::IndexCastOp::create(b, l, b.getI64Type(), i).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    int64_t rank = type.getRank();
+    Value init = emptyTensor(rewriter, loc, type,
+                             dynamicDims(rewriter, loc, indices));
+    SmallVector<AffineMap> maps(2, rewriter.getMultiDimIdentityMap(rank));
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{indices}, ValueRange{init},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          SmallVector<Value> src;
+          for (int64_t i = 0; i < rank; ++i)
+            src.push_back(i == axis ? wrapAndClamp(b, l, args[0],
+                                                   dimSize(b, l, data, axis))
+                                    : Value(linalg::IndexOp::create(b, l, i)));
+          linalg::YieldOp::create(
+              b, l, tensor::ExtractOp::create(b, l, data, src).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void populateShapeToLinalgPatterns(TypeConverter &converter,
                                    RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering,
                BroadcastToLowering, ConcatLowering, SliceLowering, PadLowering,
-               GatherLowering>(converter, patterns.getContext());
+               GatherLowering, ShapeOfLowering, DynamicReshapeLowering,
+               IotaLowering, GatherElementsLowering>(converter,
+                                                     patterns.getContext());
 }
 
 } // namespace kiln

@@ -230,6 +230,14 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+OpFoldResult ShapeOfOp::fold(FoldAdaptor) {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  if (!input.hasStaticShape())
+    return {};
+  return DenseElementsAttr::get(cast<ShapedType>(getType()),
+                                ArrayRef<int64_t>(input.getShape()));
+}
+
 namespace {
 /// reshape(reshape(x)) -> reshape(x): only the last shape matters.
 struct ComposeReshapes : OpRewritePattern<ReshapeOp> {

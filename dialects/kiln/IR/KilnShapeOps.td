@@ -210,4 +210,100 @@ def Kiln_BroadcastToOp : Kiln_InferOp<"broadcast_to"> {
   }];
 }
 
+def Kiln_ShapeOfOp : Kiln_InferOp<"shape_of"> {
+  let summary = "the sizes of a tensor's dimensions, as a 1-D i64 tensor";
+  let description = [{
+    Element `i` of the result is the size of dimension `i` of `input`, read
+    at run time when the dimension is dynamic. Folds to a constant when the
+    input's shape is static. ONNX's `Shape` is this op.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.shape_of %x : (tensor<?x3xf32>) -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input);
+  let results = (outs 1DTensorOf<[I64]>:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Kiln_DynamicReshapeOp : Kiln_Op<"dynamic_reshape"> {
+  let summary = "reshape to sizes computed at run time";
+  let description = [{
+    Reinterprets `input` (row-major) with the sizes held by the 1-D tensor
+    `shape`, whose length (static) is the result's rank. One entry may be
+    `-1`: that size is whatever makes the element count match. With
+    `copy_zero`, an entry of 0 takes the size of the input's dimension at
+    the same position (ONNX `Reshape` without `allowzero`).
+
+    The result type states what is known at compile time: a static size
+    there is a promise that the run-time entry equals it. When the sizes do
+    not multiply to the input's element count, the dynamic sizes of the
+    result are 0: the result is empty instead of reading past the input.
+
+    `reshape` is the form to use when at most one size is unknown; this op
+    is for shapes that depend on run-time values, such as an ONNX
+    `Reshape` whose target comes from `Shape`.
+
+    Example:
+
+    ```mlir
+    %s = kiln.shape_of %x : (tensor<?x?x4xf32>) -> tensor<3xi64>
+    %0 = kiln.dynamic_reshape %y(%s) : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<?x?x4xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, 1DTensorOf<[I64]>:$shape,
+                       UnitAttr:$copy_zero);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = [{
+    $input `(` $shape `)` attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Kiln_IotaOp : Kiln_InferOp<"iota"> {
+  let summary = "each element's index along one axis";
+  let description = [{
+    An i64 tensor of the shape of `like` (whose values are not read) in
+    which every element is its own index along `axis`. Masks such as a
+    triangle (ONNX `Trilu`) or a diagonal (`EyeLike`) compare two iotas,
+    which works with dynamic sizes where a constant mask cannot.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.iota %x {axis = 1 : i64} : (tensor<?x4xf32>) -> tensor<?x4xi64>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$like, I64Attr:$axis);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = "$like attr-dict `:` functional-type(operands, results)";
+}
+
+def Kiln_GatherElementsOp : Kiln_InferOp<"gather_elements"> {
+  let summary = "take one element along an axis for each index";
+  let description = [{
+    NumPy `take_along_axis` (ONNX `GatherElements`): the result has the
+    shape of `indices`, and element `[i0, ..., ik, ...]` (with `ik` at
+    position `axis`) is `data[i0, ..., indices[i0, ..., ik, ...], ...]`.
+    Negative indices count from the end; out-of-range indices are clamped
+    so that no load leaves the tensor. Every dimension of `indices` other
+    than `axis` must not exceed the data's.
+
+    Example:
+
+    ```mlir
+    %0 = kiln.gather_elements %x, %ids {axis = 1 : i64}
+        : (tensor<?x10xf32>, tensor<?x1xi64>) -> tensor<?x1xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$data, Kiln_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat =
+      "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // KILN_SHAPE_OPS_TD

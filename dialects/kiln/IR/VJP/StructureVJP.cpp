@@ -158,13 +158,32 @@ LogicalResult indexResultVJP(OpT, OpBuilder &, Cts, Out &out) {
   return success();
 }
 
+/// `ct` reshaped back to the shape of `input`: a `reshape` when at most one
+/// size is dynamic, else a `dynamic_reshape` to the input's run-time shape.
+Value reshapeLike(OpBuilder &b, Location loc, Value ct, Value input) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (type.getNumDynamicDims() > 1) {
+    Value shape = ShapeOfOp::create(b, loc, input);
+    auto result = RankedTensorType::get(
+        type.getShape(), cast<RankedTensorType>(ct.getType()).getElementType());
+    return DynamicReshapeOp::create(b, loc, result, ct, shape,
+                                    /*copy_zero=*/false);
+  }
+  SmallVector<int64_t> target;
+  for (int64_t d : type.getShape())
+    target.push_back(ShapedType::isDynamic(d) ? -1 : d);
+  return ReshapeOp::create(b, loc, ct, target);
+}
+
 LogicalResult reshapeVJP(ReshapeOp op, OpBuilder &b, Cts cts, Out &out) {
-  Location loc = op.getLoc();
-  FailureOr<SmallVector<int64_t>> target = reshapeTarget(
-      loc, cast<RankedTensorType>(op.getInput().getType()).getShape());
-  if (failed(target))
-    return failure();
-  out.push_back(ReshapeOp::create(b, loc, cts[0], *target));
+  out.push_back(reshapeLike(b, op.getLoc(), cts[0], op.getInput()));
+  return success();
+}
+
+LogicalResult dynamicReshapeVJP(DynamicReshapeOp op, OpBuilder &b, Cts cts,
+                                Out &out) {
+  out.push_back(reshapeLike(b, op.getLoc(), cts[0], op.getInput()));
+  out.push_back(Value());
   return success();
 }
 
@@ -348,6 +367,9 @@ void attachStructureVJPs(MLIRContext *ctx) {
   attach<ArgmaxOp, indexResultVJP<ArgmaxOp>>(ctx);
   attach<ArgminOp, indexResultVJP<ArgminOp>>(ctx);
   attach<ReshapeOp, reshapeVJP>(ctx);
+  attach<DynamicReshapeOp, dynamicReshapeVJP>(ctx);
+  attach<ShapeOfOp, indexResultVJP<ShapeOfOp>>(ctx);
+  attach<IotaOp, indexResultVJP<IotaOp>>(ctx);
   attach<TransposeOp, transposeVJP>(ctx);
   attach<BroadcastToOp, broadcastToVJP>(ctx);
   attach<ConcatOp, concatVJP>(ctx);
