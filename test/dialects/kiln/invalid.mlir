@@ -1146,3 +1146,45 @@ func.func @yield_outside_scan(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{'kiln.yield' op expects parent op 'kiln.scan'}}
   kiln.yield %x : tensor<4xf32>
 }
+
+// -----
+
+func.func @dynamic_reshape_rank(%x: tensor<?x6xf32>, %s: tensor<2xi64>) -> tensor<?x?x?xf32> {
+  // expected-error @+1 {{'kiln.dynamic_reshape' op the shape operand has 2 entries but the result has rank 3}}
+  %0 = kiln.dynamic_reshape %x(%s) : (tensor<?x6xf32>, tensor<2xi64>) -> tensor<?x?x?xf32>
+  return %0 : tensor<?x?x?xf32>
+}
+
+// -----
+
+func.func @dynamic_reshape_unknown_rank(%x: tensor<?x6xf32>, %s: tensor<?xi64>) -> tensor<?x?xf32> {
+  // expected-error @+1 {{'kiln.dynamic_reshape' op the shape operand must have a static length (the result's rank)}}
+  %0 = kiln.dynamic_reshape %x(%s) : (tensor<?x6xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+func.func @dynamic_reshape_count(%x: tensor<2x6xf32>, %s: tensor<2xi64>) -> tensor<5x5xf32> {
+  // expected-error @+1 {{'kiln.dynamic_reshape' op cannot reshape [2, 6] to [5, 5]: the element counts differ}}
+  %0 = kiln.dynamic_reshape %x(%s) : (tensor<2x6xf32>, tensor<2xi64>) -> tensor<5x5xf32>
+  return %0 : tensor<5x5xf32>
+}
+
+// -----
+
+func.func @iota_axis(%x: tensor<?x6xf32>) -> tensor<?x6xi64> {
+  // expected-error @+2 {{axis 2 is out of range for rank 2}}
+  // expected-error @+1 {{'kiln.iota' op failed to infer returned types}}
+  %0 = kiln.iota %x {axis = 2 : i64} : (tensor<?x6xf32>) -> tensor<?x6xi64>
+  return %0 : tensor<?x6xi64>
+}
+
+// -----
+
+func.func @gather_elements_rank(%x: tensor<?x6xf32>, %i: tensor<?xi64>) -> tensor<?xf32> {
+  // expected-error @+2 {{indices [?] must have the rank of data [?, 6]}}
+  // expected-error @+1 {{'kiln.gather_elements' op failed to infer returned types}}
+  %0 = kiln.gather_elements %x, %i {axis = 1 : i64} : (tensor<?x6xf32>, tensor<?xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

@@ -760,6 +760,21 @@ func.func @gather_embedding(%t: tensor<1000x64xf32>, %i: tensor<?x16xi32>) {
 
 // -----
 
+// CHECK-LABEL: func.func @run_time_shapes
+// CHECK: kiln.shape_of %{{.+}} : (tensor<?x6xf32>) -> tensor<2xi64>
+// CHECK: kiln.dynamic_reshape %{{.+}}(%{{.+}}) {copy_zero} : (tensor<?x6xf32>, tensor<3xi64>) -> tensor<?x?x3xf32>
+// CHECK: kiln.iota %{{.+}} {axis = 1 : i64} : (tensor<?x6xf32>) -> tensor<?x6xi64>
+// CHECK: kiln.gather_elements %{{.+}}, %{{.+}} {axis = 1 : i64} : (tensor<?x6xf32>, tensor<?x2xi64>) -> tensor<?x2xf32>
+func.func @run_time_shapes(%x: tensor<?x6xf32>, %s: tensor<3xi64>, %i: tensor<?x2xi64>) {
+  %0 = kiln.shape_of %x : (tensor<?x6xf32>) -> tensor<2xi64>
+  %1 = kiln.dynamic_reshape %x(%s) {copy_zero} : (tensor<?x6xf32>, tensor<3xi64>) -> tensor<?x?x3xf32>
+  %2 = kiln.iota %x {axis = 1 : i64} : (tensor<?x6xf32>) -> tensor<?x6xi64>
+  %3 = kiln.gather_elements %x, %i {axis = 1 : i64} : (tensor<?x6xf32>, tensor<?x2xi64>) -> tensor<?x2xf32>
+  return
+}
+
+// -----
+
 // CHECK-LABEL: func.func @broadcast_to_like
 // CHECK: kiln.broadcast_to %{{.+}} {shape = array<i64: -1, 10>} like %{{.+}} : (tensor<10xf32>, tensor<?x10xf32>) -> tensor<?x10xf32>
 func.func @broadcast_to_like(%b: tensor<10xf32>, %x: tensor<?x10xf32>) {

@@ -106,6 +106,16 @@ func.func @f(%x: tensor<?x12xf64> {kiln.name = "x"}) -> (tensor<?x4x3xf64> {kiln
   return %y : tensor<?x4x3xf64>
 }
 """),
+    "dynamic_reshape": ("dynamic_reshape to [N, 3, 4] (two sizes unknown to the compiler), transposed and reshaped back: both cotangents need the input's run-time shape.", "", """
+func.func @f(%x: tensor<?x12xf64> {kiln.name = "x"}) -> (tensor<?x12xf64> {kiln.name = "y"}) {
+  %s = kiln.constant dense<[0, -1, 4]> : tensor<3xi64>
+  %r = kiln.dynamic_reshape %x(%s) {copy_zero} : (tensor<?x12xf64>, tensor<3xi64>) -> tensor<?x?x4xf64>
+  %t = kiln.transpose %r {permutation = array<i64: 0, 2, 1>} : (tensor<?x?x4xf64>) -> tensor<?x4x?xf64>
+  %e = kiln.exp %t : tensor<?x4x?xf64>
+  %y = kiln.reshape %e {shape = array<i64: -1, 12>} : (tensor<?x4x?xf64>) -> tensor<?x12xf64>
+  return %y : tensor<?x12xf64>
+}
+"""),
     "broadcast_to": ("broadcast_to of a bias to the batch.", "", """
 func.func @f(%b: tensor<1x5xf64> {kiln.name = "b"}, %x: tensor<?x5xf64> {kiln.name = "x"}) -> (tensor<?x5xf64> {kiln.name = "y"}) {
   %y = kiln.broadcast_to %b {shape = array<i64: -1, 5>} like %x : (tensor<1x5xf64>, tensor<?x5xf64>) -> tensor<?x5xf64>
@@ -164,6 +174,13 @@ func.func @f(%a: tensor<?x5xf64> {kiln.name = "a"}, %b: tensor<?x5xf64> {kiln.na
 func.func @f(%t: tensor<7x4xf64> {kiln.name = "t"}, %ids: tensor<?x5xi64> {kiln.name = "ids"}) -> (tensor<?x5x4xf64> {kiln.name = "y"}) {
   %y = kiln.gather %t, %ids {axis = 0 : i64} : (tensor<7x4xf64>, tensor<?x5xi64>) -> tensor<?x5x4xf64>
   return %y : tensor<?x5x4xf64>
+}
+"""),
+    "gather_elements": ("gather_elements along axis 1 with negative and repeated indices (repeats sum).", "// RANGE: i -5 4\n", """
+func.func @f(%x: tensor<?x5xf64> {kiln.name = "x"}, %i: tensor<?x7xi64> {kiln.name = "i"}) -> (tensor<?x7xf64> {kiln.name = "y"}) {
+  %g = kiln.gather_elements %x, %i {axis = 1 : i64} : (tensor<?x5xf64>, tensor<?x7xi64>) -> tensor<?x7xf64>
+  %y = kiln.mul %g, %g : (tensor<?x7xf64>, tensor<?x7xf64>) -> tensor<?x7xf64>
+  return %y : tensor<?x7xf64>
 }
 """),
     "scan_rnn": ("a SimpleRNN as a scan: the recurrent weight is captured from above (a carry for the VJP), final state and every step's output used.", "", """

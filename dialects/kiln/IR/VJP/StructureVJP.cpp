@@ -351,6 +351,72 @@ LogicalResult gatherVJP(GatherOp op, OpBuilder &b, Cts cts, Out &out) {
   return success();
 }
 
+/// `v` with a unit dimension inserted before dimension `axis`.
+Value insertUnitDim(OpBuilder &b, Location loc, Value v, int64_t axis) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + axis, 1);
+  if (type.getNumDynamicDims() <= 1) {
+    for (int64_t &d : shape)
+      d = ShapedType::isDynamic(d) ? -1 : d;
+    return ReshapeOp::create(b, loc, v, shape);
+  }
+  Value sizes = ShapeOfOp::create(b, loc, v);
+  auto slice = [&](int64_t from, int64_t to) -> Value {
+    return SliceOp::create(b, loc, sizes, ArrayRef<int64_t>{0},
+                           ArrayRef<int64_t>{from}, ArrayRef<int64_t>{to},
+                           ArrayRef<int64_t>{1});
+  };
+  Value one = ConstantOp::create(
+      b, loc, DenseElementsAttr::get(RankedTensorType::get({1}, b.getI64Type()),
+                                     ArrayRef<int64_t>{1}));
+  Value target = ConcatOp::create(
+      b, loc, ValueRange{slice(0, axis), one, slice(axis, type.getRank())}, 0);
+  return DynamicReshapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), v, target,
+      /*copy_zero=*/false);
+}
+
+/// gather_elements as a one-hot selection, whose primitives differentiate
+/// it: with data [.., K, ..] and indices [.., M, ..] along `axis`, compare
+/// the indices [.., M, 1, ..] with an iota [.., 1, K, ..], select the data
+/// there and sum over K.
+LogicalResult gatherElementsVJP(GatherElementsOp op, OpBuilder &b, Cts cts,
+                                Out &out) {
+  auto dataType = cast<RankedTensorType>(op.getData().getType());
+  auto idxType = cast<RankedTensorType>(op.getIndices().getType());
+  auto axis = static_cast<int64_t>(op.getAxis());
+  for (int64_t d = 0; d < dataType.getRank(); ++d)
+    if (d != axis && dataType.getDimSize(d) != idxType.getDimSize(d))
+      return emitError(op.getLoc())
+             << "cannot differentiate a gather_elements whose indices are "
+                "smaller than the data outside the axis (or not known to "
+                "match it): dimension "
+             << d;
+  return vjpByDecomposition(op, b, cts, out, [&](OpBuilder &b, Location loc) {
+    Value data = insertUnitDim(b, loc, op.getData(), axis);        // [.., 1, K, ..]
+    Value iota = IotaOp::create(b, loc, data, axis + 1);
+    Value idx = CastOp::create(
+        b, loc, RankedTensorType::get(idxType.getShape(), b.getI64Type()),
+        op.getIndices());
+    // Negative indices count from the end of the axis.
+    Value size = SliceOp::create(b, loc, ShapeOfOp::create(b, loc, op.getData()),
+                                 ArrayRef<int64_t>{0}, ArrayRef<int64_t>{axis},
+                                 ArrayRef<int64_t>{axis + 1}, ArrayRef<int64_t>{1});
+    Value zero = ConstantOp::create(
+        b, loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                       ArrayRef<int64_t>{0}));
+    Value negative = CompareOp::create(b, loc, CompareDirection::lt, idx, zero);
+    idx = SelectOp::create(b, loc, negative, AddOp::create(b, loc, idx, size), idx);
+    idx = insertUnitDim(b, loc, idx, axis + 1);                    // [.., M, 1, ..]
+    Value hot = CompareOp::create(b, loc, CompareDirection::eq, idx, iota);
+    Value picked = SelectOp::create(b, loc, hot, data,
+                                    scalar(b, loc, dataType.getElementType(), 0));
+    return SmallVector<Value>{ReduceSumOp::create(
+        b, loc, picked, ArrayRef<int64_t>{axis + 1}, false)};
+  });
+}
+
 LogicalResult noOperandsVJP(ConstantOp, OpBuilder &, Cts, Out &) {
   return success();
 }
@@ -370,6 +436,7 @@ void attachStructureVJPs(MLIRContext *ctx) {
   attach<DynamicReshapeOp, dynamicReshapeVJP>(ctx);
   attach<ShapeOfOp, indexResultVJP<ShapeOfOp>>(ctx);
   attach<IotaOp, indexResultVJP<IotaOp>>(ctx);
+  attach<GatherElementsOp, gatherElementsVJP>(ctx);
   attach<TransposeOp, transposeVJP>(ctx);
   attach<BroadcastToOp, broadcastToVJP>(ctx);
   attach<ConcatOp, concatVJP>(ctx);
