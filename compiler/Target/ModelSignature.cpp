@@ -8,6 +8,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -94,6 +95,22 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
       return failure();
     sig.inputs.push_back(std::move(t));
   }
+  // Dynamic sizes named by one symbol (kiln.dim_symbols) must agree at run
+  // time: each later one is checked against the first.
+  llvm::StringMap<std::pair<unsigned, unsigned>> firstOf;
+  for (unsigned i = 0; i < sig.inputs.size(); ++i) {
+    auto symbols = entry.getArgAttrOfType<ArrayAttr>(i, "kiln.dim_symbols");
+    for (unsigned d = 0; symbols && d < symbols.size(); ++d) {
+      auto symbol = dyn_cast<StringAttr>(symbols[d]);
+      if (!symbol || symbol.getValue().empty() || d >= sig.inputs[i].dims.size() ||
+          sig.inputs[i].dims[d] >= 0)
+        continue;
+      auto [it, inserted] = firstOf.try_emplace(symbol.getValue(), i, d);
+      if (!inserted)
+        sig.sameSizes.push_back({it->second.first, it->second.second, i, d,
+                                 toCIdentifier(symbol.getValue(), 'd')});
+    }
+  }
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
     TensorSignature t;
     if (failed(describeTensor(entry, type.getResult(i),
@@ -141,6 +158,9 @@ std::string ModelSignature::description() const {
     os << ' ' << st.role << ' ' << llvm::format("%.17g", st.fill) << ' '
        << (st.initial.empty() ? 0 : 1) << '\n';
   }
+  for (const SameSize &same : sameSizes)
+    os << "same " << same.input << ' ' << same.dim << ' ' << same.otherInput
+       << ' ' << same.otherDim << ' ' << same.symbol << '\n';
   for (const EntrySignature &e : entries) {
     os << "call " << e.kind;
     for (const std::string &a : e.args)
@@ -162,8 +182,8 @@ std::optional<ModelSignature> parseDescription(llvm::StringRef text) {
   for (StringRef line : ArrayRef(lines).drop_front()) {
     SmallVector<StringRef> f;
     line.split(f, ' ', -1, false);
-    if (f[0] == "call")
-      continue; // the entries are the runtime's business
+    if (f[0] == "call" || f[0] == "same")
+      continue; // the entries and size checks are the runtime's business
     unsigned rank;
     if (f.size() < 4 || f[3].getAsInteger(10, rank) || f.size() < 4 + rank)
       return std::nullopt;

@@ -65,6 +65,14 @@ struct ModelSignature {
   llvm::SmallVector<EntrySignature> entries;
   bool trainable() const { return !entries.empty(); }
 
+  /// Dynamic input sizes the model names alike (an ONNX dim_param shared by
+  /// two inputs): NAME_run checks that they are equal.
+  struct SameSize {
+    unsigned input, dim, otherInput, otherDim;
+    std::string symbol;
+  };
+  llvm::SmallVector<SameSize> sameSizes;
+
   /// The description string the runtime parses (see runtime/src/model.c).
   std::string description() const;
 };

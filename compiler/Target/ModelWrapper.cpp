@@ -520,6 +520,12 @@ std::string emitModelHeader(const ModelSignature &sig) {
   };
   for (auto [i, t] : llvm::enumerate(sig.inputs))
     tensorDoc("INPUT", i, t);
+  for (const ModelSignature::SameSize &same : sig.sameSizes)
+    os << "/* Dimension " << same.dim << " of input '"
+       << sig.inputs[same.input].name << "' and dimension " << same.otherDim
+       << " of input '" << sig.inputs[same.otherInput].name
+       << "' are both '" << same.symbol << "': they must be equal (" << n
+       << "_run checks). */\n";
   for (auto [i, t] : llvm::enumerate(sig.outputs))
     tensorDoc("OUTPUT", i, t);
 

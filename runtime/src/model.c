@@ -18,6 +18,8 @@
  *   metric <name> <dtype> 0                (the loss, then the metrics)
  *   metric <name> f32 1 <n> ratio|auc      (a metric whose counts sum)
  *   state <name> <dtype> <rank> <dim>... <role> <fill> <has-initial>
+ *   same <i> <d> <j> <e> <symbol>         (dimension d of input i equals
+ *                                          dimension e of input j)
  *   call predict|eval|train <ref>... -> <ref>...
  *     (ref: i<k> input, t<k> target, s<k> state, o<k> output, m<k> metric,
  *      w0 per-example weights)
@@ -204,6 +206,23 @@ kiln_status_t kiln_model_parse(const char *description,
       ok = parseCall(line, model);
       continue;
     }
+    if (strncmp(line, "same ", 5) == 0) {
+      ok = model->numSame < KILN_MAX_TENSORS;
+      if (!ok)
+        break;
+      int i, d, j, e, used = 0;
+      char *symbol = model->same[model->numSame].symbol;
+      ok = sscanf(line + 5, "%d %d %d %d %63s%n", &i, &d, &j, &e, symbol, &used) == 5 &&
+           line[5 + used] == '\0' && i >= 0 && j >= 0 && d >= 0 && e >= 0;
+      if (ok) {
+        model->same[model->numSame].input = i;
+        model->same[model->numSame].dim = d;
+        model->same[model->numSame].otherInput = j;
+        model->same[model->numSame].otherDim = e;
+        ++model->numSame;
+      }
+      continue;
+    }
     if (strncmp(line, "state ", 6) == 0) {
       ok = model->numState < stateLines;
       if (!ok)
@@ -273,6 +292,11 @@ kiln_status_t kiln_model_parse(const char *description,
       ++*count;
   }
   free(copy);
+  for (int32_t k = 0; ok && k < model->numSame; ++k)
+    ok = model->same[k].input < model->numInputs &&
+         model->same[k].otherInput < model->numInputs &&
+         model->same[k].dim < model->inputs[model->same[k].input].rank &&
+         model->same[k].otherDim < model->inputs[model->same[k].otherInput].rank;
   if (ok && model->numState)
     ok = model->entries[0].args && model->entries[1].args &&
          model->entries[2].args && model->numState == stateLines;
@@ -592,6 +616,18 @@ static kiln_status_t checkShaped(const kiln_model_t *model,
     }
     if (!t->data && elements)
       return fail(KILN_INVALID_ARGUMENT, "run: input '%s' is null", info->name);
+  }
+  for (int32_t k = 0; k < model->numSame; ++k) {
+    int32_t i = model->same[k].input, d = model->same[k].dim;
+    int32_t j = model->same[k].otherInput, e = model->same[k].otherDim;
+    if (inputs[i].dims[d] != inputs[j].dims[e])
+      return fail(KILN_INVALID_ARGUMENT,
+                  "run: input '%s' dimension %d (size %lld) and input '%s' "
+                  "dimension %d (size %lld) must be equal: the model names "
+                  "both '%s'",
+                  model->inputs[i].name, (int)d, (long long)inputs[i].dims[d],
+                  model->inputs[j].name, (int)e, (long long)inputs[j].dims[e],
+                  model->same[k].symbol);
   }
   return KILN_OK;
 }

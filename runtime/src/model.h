@@ -46,6 +46,13 @@ struct kiln_model_t {
   kiln_tensor_info_t outputs[KILN_MAX_TENSORS];
   kiln_tensor_info_t params[KILN_MAX_TENSORS];
   kiln_loaded_tensor_t weights[KILN_MAX_TENSORS]; /* when numParams > 0 */
+  /* Input sizes that must be equal ("same" lines): input, dim, input, dim,
+   * and the symbol that names them. */
+  int32_t numSame;
+  struct {
+    int32_t input, dim, otherInput, otherDim;
+    char symbol[64];
+  } same[KILN_MAX_TENSORS];
   /* Trainable instances (numState > 0). */
   int32_t numTargets, numMetrics, numState;
   kiln_tensor_info_t targets[KILN_MAX_TENSORS];

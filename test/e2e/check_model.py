@@ -32,6 +32,8 @@ def parse_description(text):
         sys.exit(f"bad description header: {lines[0]!r}")
     inputs, outputs = [], []
     for line in lines[1:]:
+        if line.split()[0] not in ("in", "out"):
+            continue  # size checks, training entries: the runtime's business
         kind, name, dtype, rank, *dims = line.split()
         entry = (name, dtype, [int(d) for d in dims[: int(rank)]])
         (inputs if kind == "in" else outputs).append(entry)
