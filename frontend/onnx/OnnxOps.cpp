@@ -931,29 +931,45 @@ LogicalResult padding(NodeContext &c, RankedTensorType t, ArrayRef<int64_t> wind
   return success();
 }
 
-LogicalResult conv(NodeContext &c) {
+/// What Conv and ConvTranspose share: the window (the weight's static
+/// spatial sizes), strides, dilations, and the permutations between ONNX's
+/// layouts and kiln's (input to channels-last and back; the weight's leading
+/// two dimensions to the end, swapped).
+struct ConvSetup {
+  size_t n;
+  std::vector<int64_t> window, strides, dilations, toLast, toFirst, wPerm;
+};
+
+FailureOr<ConvSetup> convSetup(NodeContext &c) {
   if (failed(needInputs(c, 2)))
     return failure();
   auto t = c.typeOf(0), wt = c.typeOf(1);
   int64_t rank = t.getRank();
-  if (rank < 3 || rank > 5 || wt.getRank() != rank ||
+  if (rank < 3 || rank > 5 || !wt || wt.getRank() != rank ||
       llvm::any_of(wt.getShape().drop_front(2), ShapedType::isDynamic))
     return c.fail("needs a 1-D to 3-D input and a weight of the same rank with "
                   "static spatial sizes");
-  size_t n = rank - 2;
-  std::vector<int64_t> window(wt.getShape().begin() + 2, wt.getShape().end());
-  auto strides = c.attrInts("strides").value_or(std::vector<int64_t>(n, 1));
-  auto dilations = c.attrInts("dilations").value_or(std::vector<int64_t>(n, 1));
-  std::vector<int64_t> pads;
-  if (failed(padding(c, t, window, strides, dilations, pads)))
+  ConvSetup s;
+  s.n = rank - 2;
+  s.window.assign(wt.getShape().begin() + 2, wt.getShape().end());
+  s.strides = c.attrInts("strides").value_or(std::vector<int64_t>(s.n, 1));
+  s.dilations = c.attrInts("dilations").value_or(std::vector<int64_t>(s.n, 1));
+  std::tie(s.toLast, s.toFirst) = layoutPerms(rank);
+  for (int64_t d = 2; d < rank; ++d)
+    s.wPerm.push_back(d);
+  s.wPerm.push_back(1);
+  s.wPerm.push_back(0);
+  return s;
+}
+
+LogicalResult conv(NodeContext &c) {
+  FailureOr<ConvSetup> setup = convSetup(c);
+  if (failed(setup))
     return failure();
-  auto [toLast, toFirst] = layoutPerms(rank);
-  // OIHW -> HWIO.
-  std::vector<int64_t> wPerm;
-  for (size_t d = 2; d < static_cast<size_t>(rank); ++d)
-    wPerm.push_back(d);
-  wPerm.push_back(1);
-  wPerm.push_back(0);
+  auto &[n, window, strides, dilations, toLast, toFirst, wPerm] = *setup; // OIHW -> HWIO
+  std::vector<int64_t> pads;
+  if (failed(padding(c, c.typeOf(0), window, strides, dilations, pads)))
+    return failure();
   V x = c.make<TransposeOp>(c.in(0), c.b.getDenseI64ArrayAttr(toLast));
   V w = c.make<TransposeOp>(c.in(1), c.b.getDenseI64ArrayAttr(wPerm));
   if (failed(x) || failed(w))
@@ -969,20 +985,14 @@ LogicalResult conv(NodeContext &c) {
 }
 
 LogicalResult convTranspose(NodeContext &c) {
-  if (failed(needInputs(c, 2)))
+  FailureOr<ConvSetup> setup = convSetup(c);
+  if (failed(setup))
     return failure();
-  auto t = c.typeOf(0), wt = c.typeOf(1);
-  int64_t rank = t.getRank();
-  if (rank < 3 || rank > 5 || wt.getRank() != rank ||
-      llvm::any_of(wt.getShape().drop_front(2), ShapedType::isDynamic))
-    return c.fail("needs a 1-D to 3-D input and a weight of the same rank with "
-                  "static spatial sizes");
-  size_t n = rank - 2;
-  std::vector<int64_t> window(wt.getShape().begin() + 2, wt.getShape().end());
+  // [C_in, C_out / groups, k...] -> [k..., C_out / groups, C_in].
+  auto &[n, window, strides, dilations, toLast, toFirst, wPerm] = *setup;
+  auto t = c.typeOf(0);
   if (auto k = c.attrInts("kernel_shape"); k && *k != window)
     return c.fail("kernel_shape differs from the weight's shape");
-  auto strides = c.attrInts("strides").value_or(std::vector<int64_t>(n, 1));
-  auto dilations = c.attrInts("dilations").value_or(std::vector<int64_t>(n, 1));
   auto outPad = c.attrInts("output_padding").value_or(std::vector<int64_t>(n, 0));
   if (strides.size() != n || dilations.size() != n || outPad.size() != n)
     return c.fail("strides, dilations and output_padding need one value per spatial dimension");
@@ -1015,13 +1025,6 @@ LogicalResult convTranspose(NodeContext &c) {
       pads[2 * i + 1] = (*p)[n + i];
     }
   }
-  auto [toLast, toFirst] = layoutPerms(rank);
-  // [C_in, C_out / groups, k...] -> [k..., C_out / groups, C_in].
-  std::vector<int64_t> wPerm;
-  for (size_t d = 2; d < static_cast<size_t>(rank); ++d)
-    wPerm.push_back(d);
-  wPerm.push_back(1);
-  wPerm.push_back(0);
   Value x = mk<TransposeOp>(c, c.in(0), c.b.getDenseI64ArrayAttr(toLast));
   Value w = mk<TransposeOp>(c, c.in(1), c.b.getDenseI64ArrayAttr(wPerm));
   Value y = mk<ConvTransposeOp>(c, x, w, c.b.getDenseI64ArrayAttr(strides),
