@@ -74,4 +74,32 @@ def ResolveDimsPass : Pass<"kiln-resolve-dims", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"];
 }
 
+def ExportFunctionsPass : Pass<"kiln-export-functions", "mlir::ModuleOp"> {
+  let summary = "Mark the library's entry points and drop what they do not call";
+  let description = [{
+    Runs once the C API is decided (after the kiln level, where the driver
+    reads the library's signature from the `kiln.*` argument attributes).
+    Each exported function gets `llvm.emit_c_interface`, so the LLVM
+    lowering gives it the `_mlir_ciface_*` wrapper the model wrapper calls,
+    and loses its `kiln.*` argument and result attributes (names, roles,
+    initial values), which no later pass reads; `kiln.dim_symbols` stays for
+    the linalg lowering, which removes it. Functions that are not exported
+    and that nothing calls (the loss a train step was built from) are
+    erased, so they are not compiled.
+
+    ```mlir
+    // Before (functions=f):
+    func.func @f(%x: tensor<?x4xf32> {kiln.name = "x"}) -> tensor<?x4xf32>
+    func.func @unused(...)
+    // After:
+    func.func @f(%x: tensor<?x4xf32>) -> tensor<?x4xf32>
+        attributes {llvm.emit_c_interface}
+    ```
+  }];
+  let options = [
+    ListOption<"functions", "functions", "std::string",
+               "The exported functions (default: every public function)">,
+  ];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

@@ -10,6 +10,7 @@
 #include "compiler/Driver/Driver.h"
 #include "compiler/Driver/Training.h"
 #include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Target/Codegen.h"
 #include "compiler/Target/ExternalWeights.h"
 #include "compiler/Target/ModelWrapper.h"
 
@@ -62,14 +63,16 @@ FailureOr<func::FuncOp> findEntry(ModuleOp module, StringRef name) {
   return found;
 }
 
-LogicalResult runStage(ModuleOp module, Stage stage, bool printIR) {
+/// Runs the passes `build` appends, printing the IR after each when asked.
+LogicalResult runPasses(ModuleOp module, bool printIR,
+                        llvm::function_ref<LogicalResult(OpPassManager &)> build) {
   PassManager pm(module.getContext());
   if (printIR) {
     module.getContext()->disableMultithreading();
     pm.enableIRPrinting();
   }
-  if (failed(buildCPUPipeline(pm, stage)))
-    return module.emitError("internal error: the CPU pipeline does not parse");
+  if (failed(build(pm)))
+    return failure();
   return pm.run(module);
 }
 
@@ -89,6 +92,7 @@ std::string printModule(ModuleOp module) {
   std::string s;
   llvm::raw_string_ostream os(s);
   module.print(os);
+  os << "\n"; // as kiln-opt prints it
   return s;
 }
 
@@ -103,6 +107,9 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
       return emitError(loc, "cannot create '") << o.outputDir
                                                << "': " << ec.message();
   }
+  TargetOptions target = o.target;
+  if (failed(resolveTargetOptions(target, loc)))
+    return failure();
   FailureOr<func::FuncOp> entry = findEntry(module, o.entry);
   if (failed(entry))
     return failure();
@@ -115,7 +122,10 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
       return failure();
   }
 
-  if (failed(runStage(module, Stage::Kiln, o.printIRAfterAll)))
+  if (failed(runPasses(module, o.printIRAfterAll, [](OpPassManager &pm) {
+        buildKilnPipeline(pm);
+        return success();
+      })))
     return failure();
   if (o.emit == EmitKind::Kiln)
     return writeText(o, ".kiln.mlir", printModule(module), loc);
@@ -145,48 +155,32 @@ LogicalResult compile(ModuleOp module, const CompileOptions &o) {
     for (const EntrySignature &e : sig->entries)
       exported.push_back(module.lookupSymbol<func::FuncOp>(e.symbol));
   }
-  // Names are in the signature now; the LLVM lowering knows no kiln.*
-  // attributes (kiln.name, kiln.trainable). kiln.dim_symbols stays for the
-  // linalg lowering, which removes it.
-  auto dropKilnAttrs = [](DictionaryAttr attrs) {
-    SmallVector<NamedAttribute> kept;
-    if (attrs)
-      for (NamedAttribute a : attrs)
-        if (!a.getName().getValue().starts_with("kiln.") ||
-            a.getName() == "kiln.dim_symbols") // read by the linalg lowering
-          kept.push_back(a);
-    return kept;
-  };
-  for (func::FuncOp e : exported) {
-    e->setAttr("llvm.emit_c_interface", UnitAttr::get(module.getContext()));
-    for (unsigned i = 0; i < e.getNumArguments(); ++i)
-      e.setArgAttrs(i, dropKilnAttrs(e.getArgAttrDict(i)));
-    for (unsigned i = 0; i < e.getNumResults(); ++i)
-      e.setResultAttrs(i, dropKilnAttrs(e.getResultAttrDict(i)));
-  }
-  // The library exports those only: other functions that nothing calls
-  // (the loss function a train step was built from) are not compiled.
-  for (auto other : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-    if (!llvm::is_contained(exported, other) &&
-        SymbolTable::symbolKnownUseEmpty(other, module))
-      other.erase();
-
+  // Names are in the signature now: the export phase drops the kiln.*
+  // attributes and the functions the library does not need.
+  SmallVector<std::string> exportedNames;
+  for (func::FuncOp e : exported)
+    exportedNames.push_back(e.getSymName().str());
   Stage stage = o.emit == EmitKind::Linalg ? Stage::Linalg : Stage::LLVMDialect;
-  if (failed(runStage(module, stage, o.printIRAfterAll)))
+  if (failed(runPasses(module, o.printIRAfterAll, [&](OpPassManager &pm) {
+        buildExportPipeline(pm, exportedNames);
+        return buildTargetPipeline(pm, target, stage, loc);
+      })))
     return failure();
   if (o.emit == EmitKind::Linalg)
     return writeText(o, ".linalg.mlir", printModule(module), loc);
-
-  if (failed(emitModelWrapper(module, *sig)))
-    return failure();
+  // The pipeline's output, as `kiln-opt --kiln-cpu-pipeline` prints it; the
+  // typed C wrapper is added next, with the code generation.
   if (o.emit == EmitKind::LLVMDialect)
     return writeText(o, ".llvm.mlir", printModule(module), loc);
 
-  auto tm = createTargetMachine(o.target, loc);
+  if (failed(emitModelWrapper(module, *sig)))
+    return failure();
+
+  auto tm = createTargetMachine(target, loc);
   if (failed(tm))
     return failure();
   llvm::LLVMContext llvmCtx;
-  auto llvmModule = translateAndOptimize(module, llvmCtx, **tm, o.target.optLevel);
+  auto llvmModule = translateAndOptimize(module, llvmCtx, **tm, target.optLevel);
   if (failed(llvmModule))
     return failure();
   if (o.emit == EmitKind::LLVMIR) {

@@ -7,7 +7,8 @@
 #ifndef KILN_COMPILER_DRIVER_DRIVER_H
 #define KILN_COMPILER_DRIVER_DRIVER_H
 
-#include "compiler/Target/Codegen.h"
+#include "compiler/Pipelines/TargetOptions.h"
+#include "dialects/kiln/Transforms/Passes.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -21,10 +22,12 @@ enum class EmitKind { Kiln, Linalg, LLVMDialect, LLVMIR, Asm, Obj, SharedLib };
 /// A trainable library: the model function's arguments marked
 /// `kiln.trainable` (or `kiln.weight`, non-trainable) are its weights, with
 /// their initial values in `kiln.initial_value` (zeros without one).
+/// The loss, metrics and optimizer are the training passes' own option
+/// structs; the pipeline sets the functions they apply to.
 struct TrainingOptions {
   bool enabled = false;
-  std::string lossOptions;      ///< kiln-add-loss options ("loss=mse ...")
-  std::string optimizerOptions; ///< kiln-train-step options
+  AddLossPassOptions loss;        ///< loss, from-logits, metrics
+  TrainStepPassOptions optimizer; ///< optimizer and its hyperparameters
 };
 
 struct CompileOptions {

@@ -12,11 +12,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Driver/Training.h"
+#include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Target/ExternalWeights.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 #include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
@@ -57,21 +57,13 @@ LogicalResult addTrainingFunctions(ModuleOp module, func::FuncOp fn,
       return t.emitError("the training-mode function '")
              << training << "' must take the same arguments as '" << f << "'";
   }
-  // Every trainable library takes per-example weights (the runtime passes
-  // ones unless fit has class weights).
-  std::string pipeline = "kiln-add-loss{function=" + f +
-                         " sample-weight=true " + options.lossOptions + "}";
-  if (separate)
-    pipeline += ",kiln-add-loss{function=" + training +
-                " sample-weight=true " + options.lossOptions + "}";
-  pipeline += ",kiln-train-step{function=" + (separate ? training : f) +
-              "_loss learning-rate-argument=true " + options.optimizerOptions +
-              "}";
   PassManager pm(module.getContext());
-  std::string errors;
-  llvm::raw_string_ostream os(errors);
-  if (failed(parsePassPipeline(pipeline, pm, os)))
-    return module.emitError("invalid training options: ") << errors;
+  TrainingPipelineOptions pipeline;
+  pipeline.forward = f;
+  pipeline.separateTraining = separate;
+  pipeline.loss = options.loss;
+  pipeline.optimizer = options.optimizer;
+  buildTrainingPipeline(pm, pipeline);
   return pm.run(module);
 }
 

@@ -1,6 +1,11 @@
-//===- Registration.cpp - register Kiln's dialects and passes -------------===//
+//===- Registration.cpp - register Kiln's dialects, passes, pipelines -----===//
 //
 // SPDX-License-Identifier: Apache-2.0
+//
+// The pipelines registered here call the builders of compiler/Pipelines
+// with the same typed options the driver passes, so `kiln-opt
+// --kiln-cpu-pipeline` prints what `kiln compile --emit=llvm-dialect`
+// prints.
 //
 //===----------------------------------------------------------------------===//
 
@@ -8,6 +13,8 @@
 
 #include "compiler/Codegen/Passes.h"
 #include "compiler/Conversion/Passes.h"
+#include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Target/Codegen.h"
 #include "dialects/kiln/IR/KilnDialect.h"
 #include "dialects/kiln/Transforms/Passes.h"
 
@@ -15,8 +22,12 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Pass/PassRegistry.h"
 
-void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
+using namespace mlir;
+
+void kiln::registerAllDialects(DialectRegistry &registry) {
   registry.insert<kiln::KilnDialect>();
   // Kiln lowers through linalg, tensor, bufferization, scf, vector, LLVM and
   // the GPU dialects; registering all of upstream keeps kiln-opt usable for
@@ -25,9 +36,81 @@ void kiln::registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
+namespace {
+
+/// `kiln-cpu-pipeline`'s options: the target (as `kiln compile` takes it)
+/// and the exported functions.
+struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
+  Option<std::string> triple{*this, "triple",
+                             llvm::cl::desc("LLVM target triple (default: host)")};
+  Option<std::string> cpu{*this, "cpu",
+                          llvm::cl::desc("Target CPU (default: the host's)")};
+  Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes of a vector register (default: from the "
+                     "target's features)"),
+      llvm::cl::init(0)};
+  Option<std::string> stage{
+      *this, "stage",
+      llvm::cl::desc("Where to stop: linalg or llvm-dialect (default)"),
+      llvm::cl::init("llvm-dialect")};
+  ListOption<std::string> functions{
+      *this, "functions",
+      llvm::cl::desc("The library's functions (default: every public one)")};
+};
+
+LogicalResult buildRegisteredCPUPipeline(
+    OpPassManager &pm, StringRef text,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  CPUPipelineOptions options;
+  if (failed(options.parseFromString(text)))
+    return failure();
+  if (options.stage != "linalg" && options.stage != "llvm-dialect")
+    return errorHandler("kiln-cpu-pipeline: unknown stage '" + options.stage +
+                        "' (expected linalg or llvm-dialect)");
+  kiln::TargetOptions target;
+  target.triple = options.triple;
+  target.cpu = options.cpu;
+  target.vectorWidth = options.vectorWidth;
+  // Resolving reports through a location; a scratch context gives one.
+  MLIRContext scratch;
+  std::string error;
+  ScopedDiagnosticHandler handler(&scratch, [&](Diagnostic &diag) {
+    error = diag.str();
+    return success();
+  });
+  if (failed(kiln::resolveTargetOptions(target, UnknownLoc::get(&scratch))))
+    return errorHandler("kiln-cpu-pipeline: " + error);
+  kiln::buildKilnPipeline(pm);
+  kiln::buildExportPipeline(pm, options.functions);
+  kiln::Stage stage = options.stage == "linalg" ? kiln::Stage::Linalg
+                                                : kiln::Stage::LLVMDialect;
+  if (failed(kiln::buildTargetPipeline(pm, target, stage,
+                                       UnknownLoc::get(&scratch))))
+    return errorHandler("kiln-cpu-pipeline: " + error);
+  return success();
+}
+
+void registerKilnPipelines() {
+  PassPipelineRegistration<>(
+      "kiln-pipeline", "The kiln-level phase of every target",
+      [](OpPassManager &pm) { kiln::buildKilnPipeline(pm); });
+  registerPassPipeline(
+      "kiln-cpu-pipeline",
+      "What `kiln compile` runs for a CPU: kiln level, export, linalg, "
+      "tiling, bufferization, LLVM dialect",
+      buildRegisteredCPUPipeline,
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(CPUPipelineOptions());
+      });
+}
+
+} // namespace
+
 void kiln::registerAllPasses() {
   kiln::registerKilnPasses();
   kiln::registerKilnConversionPasses();
   kiln::registerKilnCodegenPasses();
   mlir::registerAllPasses();
+  registerKilnPipelines();
 }

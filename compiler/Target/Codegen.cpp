@@ -15,6 +15,7 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
@@ -29,12 +30,56 @@ using namespace mlir;
 
 namespace kiln {
 
-FailureOr<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const TargetOptions &options, Location loc) {
+static void initializeTargets() {
   llvm::InitializeAllTargetInfos();
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
   llvm::InitializeAllAsmPrinters();
+}
+
+static bool targetsHost(const TargetOptions &options) {
+  return options.triple.empty() ||
+         llvm::Triple(options.triple) ==
+             llvm::Triple(llvm::sys::getDefaultTargetTriple());
+}
+
+LogicalResult resolveTargetOptions(TargetOptions &options, Location loc) {
+  if (options.kind != TargetKind::CPU)
+    return success();
+  initializeTargets();
+  std::string tripleName = options.triple.empty()
+                               ? llvm::sys::getDefaultTargetTriple()
+                               : options.triple;
+  llvm::Triple triple(tripleName);
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return emitError(loc, "unknown target triple '") << tripleName << "': "
+                                                     << error;
+  if (options.cpu.empty() && targetsHost(options)) {
+    options.cpu = llvm::sys::getHostCPUName().str();
+    llvm::SubtargetFeatures f;
+    for (auto &feature : llvm::sys::getHostCPUFeatures())
+      f.AddFeature(feature.first(), feature.second);
+    options.features = f.getString();
+  }
+  if (options.vectorWidth <= 0) {
+    // What the CPU name and features give, as LLVM reads them.
+    std::unique_ptr<llvm::MCSubtargetInfo> sti(target->createMCSubtargetInfo(
+        triple, options.cpu, options.features));
+    auto has = [&](const char *feature) {
+      return sti && sti->checkFeatures(std::string("+") + feature);
+    };
+    options.vectorWidth = has("avx512f") ? 16 : has("avx") ? 8 : 4;
+  }
+  return success();
+}
+
+FailureOr<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const TargetOptions &unresolved, Location loc) {
+  TargetOptions options = unresolved;
+  if (failed(resolveTargetOptions(options, loc)))
+    return failure();
   std::string tripleName =
       options.triple.empty() ? llvm::sys::getDefaultTargetTriple() : options.triple;
   llvm::Triple triple(tripleName);
@@ -42,15 +87,7 @@ createTargetMachine(const TargetOptions &options, Location loc) {
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return emitError(loc, "unknown target triple '") << tripleName << "': " << error;
-  std::string cpu = options.cpu, features;
-  bool host = options.triple.empty() || triple == llvm::Triple(llvm::sys::getDefaultTargetTriple());
-  if (cpu.empty() && host) {
-    cpu = llvm::sys::getHostCPUName().str();
-    llvm::SubtargetFeatures f;
-    for (auto &feature : llvm::sys::getHostCPUFeatures())
-      f.AddFeature(feature.first(), feature.second);
-    features = f.getString();
-  }
+  std::string cpu = options.cpu, features = options.features;
   llvm::TargetOptions to;
   std::unique_ptr<llvm::TargetMachine> tm(target->createTargetMachine(
       triple, cpu, features, to, llvm::Reloc::PIC_, std::nullopt,

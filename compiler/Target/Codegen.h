@@ -7,6 +7,8 @@
 #ifndef KILN_COMPILER_TARGET_CODEGEN_H
 #define KILN_COMPILER_TARGET_CODEGEN_H
 
+#include "compiler/Pipelines/TargetOptions.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -17,11 +19,12 @@
 
 namespace kiln {
 
-struct TargetOptions {
-  std::string triple; ///< empty: the host
-  std::string cpu;    ///< empty: the host CPU (with its features)
-  unsigned optLevel = 3;
-};
+/// Fills the empty fields of `options` once: the host's CPU and features
+/// when it targets the host, and the vector width from the features (16
+/// f32 lanes with AVX-512, 8 with AVX, 4 otherwise). Fails with a
+/// diagnostic at `loc` for an unknown triple.
+mlir::LogicalResult resolveTargetOptions(TargetOptions &options,
+                                         mlir::Location loc);
 
 /// A TargetMachine for `options`, or a diagnostic at `loc`.
 mlir::FailureOr<std::unique_ptr<llvm::TargetMachine>>

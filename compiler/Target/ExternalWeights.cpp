@@ -73,15 +73,9 @@ FailureOr<std::vector<ExternalWeight>> externalizeWeights(func::FuncOp fn,
       name = base + "_" + std::to_string(i);
     used.insert(name);
     w.tensor.name = name;
-    Type elt = type.getElementType();
-    w.tensor.dtype = elt.isF32()    ? "f32"
-                     : elt.isF64()  ? "f64"
-                     : elt.isF16()  ? "f16"
-                     : elt.isBF16() ? "bf16"
-                     : elt.isInteger(8)  ? "i8"
-                     : elt.isInteger(16) ? "i16"
-                     : elt.isInteger(32) ? "i32"
-                                         : "i64";
+    if (!describeElementType(type.getElementType(), w.tensor.dtype,
+                             w.tensor.cType))
+      continue; // stays embedded
     for (int64_t d : type.getShape())
       w.tensor.dims.push_back(d);
     w.bytes.assign(bytes->begin(), bytes->end());
@@ -97,16 +91,13 @@ FailureOr<std::vector<ExternalWeight>> externalizeWeights(func::FuncOp fn,
 }
 
 std::string serializeSafetensors(const std::vector<ExternalWeight> &weights) {
-  static const llvm::StringMap<const char *> names = {
-      {"f32", "F32"}, {"f64", "F64"}, {"f16", "F16"}, {"bf16", "BF16"},
-      {"i8", "I8"},   {"i16", "I16"}, {"i32", "I32"}, {"i64", "I64"}};
   std::string header;
   llvm::raw_string_ostream os(header);
   os << "{\"__metadata__\":{\"format\":\"kiln\"}";
   size_t offset = 0;
   for (const ExternalWeight &w : weights) {
     os << ",\"" << w.tensor.name << "\":{\"dtype\":\""
-       << names.lookup(w.tensor.dtype) << "\",\"shape\":[";
+       << safetensorsDtype(w.tensor.dtype) << "\",\"shape\":[";
     llvm::interleave(w.tensor.dims, os, ",");
     os << "],\"data_offsets\":[" << offset << "," << offset + w.bytes.size()
        << "]}";

@@ -6,6 +6,8 @@
 
 #include "compiler/Target/ModelSignature.h"
 
+#include "kiln/dtype.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
@@ -16,34 +18,42 @@ using namespace mlir;
 
 namespace kiln {
 
-bool isCIdentifier(llvm::StringRef name) {
-  if (name.empty() || llvm::isDigit(name.front()))
-    return false;
-  return llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_'; });
+/// The name of dtype `d` in the runtime's table.
+static const char *kiln_dtype_name_(kiln_dtype_t d) {
+  switch (d) {
+#define KILN_NAME_(id, name, ctype, size)                                      \
+  case KILN_##id:                                                              \
+    return name;
+    KILN_DTYPES(KILN_NAME_)
+#undef KILN_NAME_
+  }
+  return "";
 }
 
-std::string toCIdentifier(llvm::StringRef name, char prefix) {
-  std::string s;
-  for (char c : name)
-    s.push_back(llvm::isAlnum(c) || c == '_' ? c : '_');
-  if (s.empty() || llvm::isDigit(s.front()))
-    s.insert(s.begin(), prefix);
-  return s;
+bool describeElementType(Type t, std::string &dtype, std::string &cType) {
+  // The runtime's table (kiln/dtype.h) names element types as MLIR prints
+  // them: f32, bf16, i1, i64, ...
+  std::string printed;
+  llvm::raw_string_ostream os(printed);
+  t.print(os);
+#define KILN_LOOKUP_(id, name, ctype, size)                                    \
+  if (printed == name) {                                                       \
+    dtype = name;                                                              \
+    cType = ctype;                                                             \
+    return true;                                                               \
+  }
+  KILN_DTYPES(KILN_LOOKUP_)
+#undef KILN_LOOKUP_
+  return false;
 }
 
-/// The runtime and C names of an element type, or false if unsupported.
-static bool describeElement(Type t, std::string &dtype, std::string &cType) {
-  if (t.isF32()) { dtype = "f32"; cType = "float"; }
-  else if (t.isF64()) { dtype = "f64"; cType = "double"; }
-  else if (t.isF16()) { dtype = "f16"; cType = "uint16_t"; }
-  else if (t.isBF16()) { dtype = "bf16"; cType = "uint16_t"; }
-  else if (t.isInteger(1)) { dtype = "i1"; cType = "uint8_t"; }
-  else if (t.isInteger(8)) { dtype = "i8"; cType = "int8_t"; }
-  else if (t.isInteger(16)) { dtype = "i16"; cType = "int16_t"; }
-  else if (t.isInteger(32)) { dtype = "i32"; cType = "int32_t"; }
-  else if (t.isInteger(64)) { dtype = "i64"; cType = "int64_t"; }
-  else return false;
-  return true;
+const char *safetensorsDtype(llvm::StringRef dtype) {
+#define KILN_LOOKUP_(id, safetensors, npy)                                     \
+  if (dtype == kiln_dtype_name_(KILN_##id))                                     \
+    return safetensors;
+  KILN_DTYPE_FORMATS(KILN_LOOKUP_)
+#undef KILN_LOOKUP_
+  return nullptr;
 }
 
 LogicalResult describeTensor(func::FuncOp fn, Type type, std::string name,
@@ -55,7 +65,7 @@ LogicalResult describeTensor(func::FuncOp fn, Type type, std::string name,
   if (tensor.getRank() > 8)
     return fn.emitError("'") << name << "' has rank " << tensor.getRank()
                              << "; at most 8 is supported";
-  if (!describeElement(tensor.getElementType(), out.dtype, out.cType))
+  if (!describeElementType(tensor.getElementType(), out.dtype, out.cType))
     return fn.emitError("'") << name << "' has unsupported element type "
                              << tensor.getElementType();
   for (auto [i, d] : llvm::enumerate(tensor.getShape())) {
@@ -127,7 +137,7 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp entry,
 std::string ModelSignature::description() const {
   std::string s;
   llvm::raw_string_ostream os(s);
-  os << "kiln-model 1\n";
+  os << "kiln-model " << KILN_DESCRIPTION_VERSION << "\n";
   auto emit = [&](const char *kind, const TensorSignature &t,
                   StringRef suffix = {}) {
     os << kind << ' ' << t.name << ' ' << t.dtype << ' ' << t.dims.size();
@@ -171,57 +181,6 @@ std::string ModelSignature::description() const {
     os << '\n';
   }
   return s;
-}
-
-std::optional<ModelSignature> parseDescription(llvm::StringRef text) {
-  SmallVector<StringRef> lines;
-  text.split(lines, '\n', -1, false);
-  if (lines.empty() || lines[0] != "kiln-model 1")
-    return std::nullopt;
-  ModelSignature sig;
-  for (StringRef line : ArrayRef(lines).drop_front()) {
-    SmallVector<StringRef> f;
-    line.split(f, ' ', -1, false);
-    if (f[0] == "call" || f[0] == "same")
-      continue; // the entries and size checks are the runtime's business
-    unsigned rank;
-    if (f.size() < 4 || f[3].getAsInteger(10, rank) || f.size() < 4 + rank)
-      return std::nullopt;
-    TensorSignature t{f[1].str(), f[2].str(), "", {}};
-    for (unsigned i = 0; i < rank; ++i) {
-      int64_t d;
-      if (f[4 + i].getAsInteger(10, d))
-        return std::nullopt;
-      t.dims.push_back(d);
-    }
-    size_t extra = f.size() - 4 - rank;
-    if (f[0] == "state") {
-      StateSignature st;
-      st.tensor = std::move(t);
-      if (extra != 3 || f[5 + rank].getAsDouble(st.fill))
-        return std::nullopt;
-      st.role = f[4 + rank].str();
-      sig.state.push_back(std::move(st));
-      continue;
-    }
-    if (f[0] == "metric" && extra <= 1) {
-      sig.metricKinds.push_back(extra ? f[4 + rank].str() : "mean");
-      sig.metrics.push_back(std::move(t));
-      continue;
-    }
-    if (extra != 0)
-      return std::nullopt;
-    auto *list = f[0] == "in"       ? &sig.inputs
-                 : f[0] == "out"    ? &sig.outputs
-                 : f[0] == "param"  ? &sig.params
-                 : f[0] == "target" ? &sig.targets
-                 : f[0] == "metric" ? &sig.metrics
-                                    : nullptr;
-    if (!list)
-      return std::nullopt;
-    list->push_back(std::move(t));
-  }
-  return sig;
 }
 
 } // namespace kiln

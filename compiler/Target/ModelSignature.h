@@ -11,6 +11,8 @@
 #ifndef KILN_COMPILER_TARGET_MODELSIGNATURE_H
 #define KILN_COMPILER_TARGET_MODELSIGNATURE_H
 
+#include "support/CIdentifier.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -73,15 +75,17 @@ struct ModelSignature {
   };
   llvm::SmallVector<SameSize> sameSizes;
 
-  /// The description string the runtime parses (see runtime/src/model.c).
+  /// The description string the runtime parses (runtime/src/description.c;
+  /// the format is defined in docs/c-api.md).
   std::string description() const;
 };
 
-/// Parses a description string (as a generated library's NAME_description
-/// returns) back into the tensors it lists: inputs, outputs, params,
-/// targets, metrics and state (with role and fill; not initial bytes nor
-/// entries). std::nullopt when it is malformed.
-std::optional<ModelSignature> parseDescription(llvm::StringRef text);
+/// The runtime's dtype name and C element type of `t` (kiln/dtype.h, the
+/// one dtype table); false when `t` cannot cross the C API.
+bool describeElementType(mlir::Type t, std::string &dtype, std::string &cType);
+
+/// The .safetensors name of a runtime dtype name, null when it has none.
+const char *safetensorsDtype(llvm::StringRef dtype);
 
 /// Reads the signature of `entry`. Fails with a diagnostic at the function
 /// when a type cannot cross the C API (unranked, unsupported element type).
@@ -99,13 +103,6 @@ mlir::FailureOr<ModelSignature> getModelSignature(mlir::func::FuncOp entry,
 mlir::LogicalResult describeTensor(mlir::func::FuncOp fn, mlir::Type type,
                                    std::string name, TensorSignature &out,
                                    bool batchOnly = true);
-
-/// Whether `name` is a valid C identifier.
-bool isCIdentifier(llvm::StringRef name);
-
-/// `name` made a C identifier: other characters become '_', and `prefix`
-/// goes in front of an empty name or a leading digit.
-std::string toCIdentifier(llvm::StringRef name, char prefix);
 
 } // namespace kiln
 

@@ -13,7 +13,7 @@
 
 #include "OnnxImporterImpl.h"
 
-#include "compiler/Target/ModelSignature.h"
+#include "support/CIdentifier.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"

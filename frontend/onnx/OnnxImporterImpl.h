@@ -7,7 +7,7 @@
 #ifndef KILN_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
 #define KILN_FRONTEND_ONNX_ONNXIMPORTERIMPL_H
 
-#include "OnnxLoader.h"
+#include "frontend/onnx/OnnxLoader.h"
 #include "dialects/kiln/IR/KilnOps.h"
 #include "kiln/onnx/Import.h"
 

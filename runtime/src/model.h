@@ -79,9 +79,20 @@ struct kiln_model_t {
 KILN_HIDDEN kiln_status_t kiln_runtime_fail(kiln_status_t status,
                                             const char *fmt, ...);
 
-/* Parses a description (see model.c) into a new model. */
+/* Parses a description (description.c; the format is in docs/c-api.md)
+ * into a new model without entry points. A description of another version
+ * than KILN_DESCRIPTION_VERSION is refused, naming both. */
 KILN_HIDDEN kiln_status_t kiln_model_parse(const char *description,
                                            kiln_model_t **out_model);
+
+/* Frees a model and everything it owns (NULL is ignored). */
+KILN_HIDDEN void kiln_model_free(kiln_model_t *model);
+
+/* The names of an element type in files (KILN_DTYPE_FORMATS): the
+ * .safetensors dtype ("F32", "BOOL") and the .npy descr ("<f4", "|b1"; NULL
+ * for bf16). NULL for an unknown code. */
+KILN_HIDDEN const char *kiln_dtype_safetensors_name(kiln_dtype_t dtype);
+KILN_HIDDEN const char *kiln_dtype_npy_descr(kiln_dtype_t dtype);
 
 /* Runs `entry` on `batch` examples: arguments from the inputs, targets,
  * per-example weights (NULL: ones) and state, results into the outputs,

@@ -20,10 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
-static const char *const stDtypes[] = {"F32", "F64", "F16", "BF16", "BOOL",
-                                       "I8",  "I16", "I32", "I64"};
-
 static void freeAll(kiln_loaded_tensor_t *out, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     free(out[i].data);
@@ -98,12 +94,13 @@ kiln_status_t kiln_safetensors_parse(const char *path, const char *bytes,
                                  path, w->name);
       break;
     }
-    if (strcmp(dtype->string, stDtypes[w->dtype]) != 0) {
+    const char *expected = kiln_dtype_safetensors_name(w->dtype);
+    if (!expected || strcmp(dtype->string, expected) != 0) {
       status = kiln_runtime_fail(KILN_INVALID_ARGUMENT,
                                  "'%s': weight '%s' has dtype %s, the model "
                                  "expects %s",
                                  path, w->name, dtype->string,
-                                 stDtypes[w->dtype]);
+                                 expected ? expected : "?");
       break;
     }
     int shapeOk = shape->count == (size_t)w->rank;
@@ -170,8 +167,8 @@ kiln_status_t kiln_safetensors_write(const char *path,
     len += (size_t)snprintf(header + len, cap - len,
                             ",\"%s\":{\"dtype\":\"%s\",\"shape\":[%s],"
                             "\"data_offsets\":[%zu,%zu]}",
-                            t->name, stDtypes[t->dtype], dims, offset,
-                            offset + bytes);
+                            t->name, kiln_dtype_safetensors_name(t->dtype),
+                            dims, offset, offset + bytes);
     offset += bytes;
   }
   len += (size_t)snprintf(header + len, cap - len, "}");

@@ -124,6 +124,9 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
                               const float *sampleWeights, void *const *outputs,
                               double *metrics) {
   const kiln_entry_t *e = &m->entries[which];
+  if (!e->invoke)
+    return fail(KILN_INVALID_ARGUMENT,
+                "the model is a library's description, without entry points");
   for (int32_t i = 0; !sampleWeights && i < e->numArgs; ++i)
     if (e->args[i].kind == 'w') {
       /* Unweighted: ones, kept for the largest batch seen. */
@@ -378,6 +381,10 @@ static kiln_status_t checkState(const kiln_model_t *m, int32_t i, int64_t count,
   if (i < 0 || i >= m->numState)
     return fail(KILN_INVALID_ARGUMENT, "%s: no state tensor %d (the model has %d)",
                 what, (int)i, (int)m->numState);
+  if (!m->stateData || !m->stateData[i])
+    return fail(KILN_INVALID_ARGUMENT,
+                "%s: the model is a library's description, without state",
+                what);
   if (count != kiln_tensor_elements(&m->state[i], 1))
     return fail(KILN_INVALID_ARGUMENT, "%s: '%s' has %lld elements, got %lld", what,
                 m->state[i].name, (long long)kiln_tensor_elements(&m->state[i], 1),
@@ -410,7 +417,7 @@ static int32_t lrIndex(const kiln_model_t *m) {
 
 double kiln_model_learning_rate(const kiln_model_t *m) {
   int32_t k = lrIndex(m);
-  if (k < 0)
+  if (k < 0 || !m->stateData || !m->stateData[k])
     return 0.0;
   return m->state[k].dtype == KILN_F64 ? *(double *)m->stateData[k]
                                        : (double)*(float *)m->stateData[k];

@@ -14,34 +14,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-extern "C" {
-#include "dataset.h"
+#include "RuntimeTestSupport.h"
 
-kiln_status_t kiln_gunzip(const unsigned char *in, size_t inSize,
-                          unsigned char **out, size_t *outSize);
-}
-
-#include <gtest/gtest.h>
-
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
-#include <initializer_list>
-#include <memory>
-#include <random>
-#include <sstream>
-#include <string>
-#include <vector>
-
-#include <unistd.h>
-
-#ifndef KILN_TEST_PYTHON
-#define KILN_TEST_PYTHON "/usr/bin/python3"
-#endif
-
-namespace {
+namespace kiln_test {
 
 //===----------------------------------------------------------------------===//
 // The generator
@@ -50,6 +25,7 @@ namespace {
 /// Writes every input file and its expected values into argv[1]. Expected
 /// values are the arrays numpy converts to the target dtype (`.astype`),
 /// written with `tobytes()`.
+extern const char *const kGenerator;
 const char *const kGenerator = R"PY(
 import gzip, io, os, struct, sys, zipfile, zlib
 import numpy as np
@@ -192,6 +168,18 @@ good = open('img4.npy', 'rb').read()
 put('trunc.npy', good[:-10])
 put('shorthead.npy', good[:9])
 
+# --- kiln_npy_read and kiln_npy_write -------------------------------------
+np.save('rw_f32.npy', (np.arange(24, dtype=np.float32) * 0.5 - 3).reshape(2, 3, 4))
+np.save('rw_bool.npy', np.array([True, False, True]))
+np.save('rw_scalar.npy', np.array(2.5))
+np.save('rw_i16.npy', np.array([[-7, 300]], dtype=np.int16))
+# What kiln_npy_write must write, byte for byte (see NpyWriteMatchesNumpy).
+np.save('ref_f32.npy', (np.arange(6, dtype=np.float32) * 1.5 - 1).reshape(2, 3))
+np.save('ref_i64.npy', np.array([-1, 0, 2**40, 7], dtype=np.int64))
+np.save('ref_bool.npy', np.array([True, False, True]))
+np.save('ref_f64.npy', np.array(2.5))
+np.save('ref_i8.npy', np.zeros((0, 3), dtype=np.int8))
+
 # --- .npz ---------------------------------------------------------------
 X = rng.normal(size=(30, 8, 8, 1)).astype(np.float32)
 X2 = rng.integers(-50, 50, size=(30, 5)).astype(np.int16)
@@ -238,114 +226,13 @@ with zipfile.ZipFile('bzip2.npz', 'w', zipfile.ZIP_BZIP2) as z:
 )PY";
 
 //===----------------------------------------------------------------------===//
-// Helpers
-//===----------------------------------------------------------------------===//
 
-std::string gDir;        // the generated files
-bool gGenerated = false; // whether the generator ran
+} // namespace kiln_test
 
-struct DatasetDeleter {
-  void operator()(kiln_dataset_t *d) const { kiln_dataset_destroy(d); }
-};
-using DatasetPtr = std::unique_ptr<kiln_dataset_t, DatasetDeleter>;
+using namespace kiln_test;
 
-std::string path(const std::string &name) { return gDir + "/" + name; }
+namespace {
 
-std::vector<char> readBytes(const std::string &file) {
-  std::ifstream in(file, std::ios::binary);
-  return std::vector<char>((std::istreambuf_iterator<char>(in)),
-                           std::istreambuf_iterator<char>());
-}
-
-void writeText(const std::string &name, const std::string &text) {
-  std::ofstream out(path(name), std::ios::binary);
-  out << text;
-}
-
-kiln_tensor_info_t info(const char *name, kiln_dtype_t dtype,
-                        std::initializer_list<int64_t> dims) {
-  kiln_tensor_info_t t;
-  std::memset(&t, 0, sizeof t);
-  std::snprintf(t.name, sizeof t.name, "%s", name);
-  t.dtype = dtype;
-  t.rank = static_cast<int32_t>(dims.size());
-  int i = 0;
-  for (int64_t d : dims)
-    t.dims[i++] = d;
-  return t;
-}
-
-/// Reads `file` (in the generated directory) for the given tensors.
-kiln_status_t read(const std::vector<kiln_tensor_info_t> &inputs,
-                   const std::vector<kiln_tensor_info_t> &targets,
-                   const std::string &file, const char *targetFile,
-                   DatasetPtr &out) {
-  kiln_dataset_t *d = nullptr;
-  std::string target = targetFile ? path(targetFile) : "";
-  kiln_status_t s = kiln_dataset_read(
-      inputs.data(), static_cast<int32_t>(inputs.size()), targets.data(),
-      static_cast<int32_t>(targets.size()), path(file).c_str(),
-      targetFile ? target.c_str() : nullptr, &d);
-  out.reset(d);
-  if (s != KILN_OK) {
-    EXPECT_EQ(d, nullptr);
-  }
-  return s;
-}
-
-std::string lastError() { return kiln_last_error(); }
-
-/// Expects the bytes of `data` (count examples of `t`) to equal the file.
-void expectBytes(const void *data, const kiln_tensor_info_t &t, int64_t count,
-                 const std::string &expectedFile) {
-  std::vector<char> expected = readBytes(path(expectedFile));
-  size_t bytes = static_cast<size_t>(kiln_elements_per_example(&t) * count) *
-                 kiln_dtype_size(t.dtype);
-  ASSERT_EQ(bytes, expected.size()) << expectedFile;
-  size_t esize = kiln_dtype_size(t.dtype);
-  for (size_t i = 0; i < bytes; i += esize)
-    if (std::memcmp(static_cast<const char *>(data) + i, &expected[i], esize) !=
-        0) {
-      ADD_FAILURE() << expectedFile << ": element " << i / esize << " differs";
-      return;
-    }
-}
-
-class DatasetTest : public ::testing::Test {
-protected:
-  static void SetUpTestSuite() {
-    std::string tmpl = ::testing::TempDir() + "kiln-dataset-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back(0);
-    if (!mkdtemp(buf.data()))
-      return;
-    gDir = buf.data();
-    std::ofstream(gDir + "/generate.py") << kGenerator;
-    std::string cmd = std::string(KILN_TEST_PYTHON) + " " + gDir +
-                      "/generate.py " + gDir + " > " + gDir +
-                      "/generate.log 2>&1";
-    gGenerated = std::system(cmd.c_str()) == 0;
-  }
-  static void TearDownTestSuite() {
-    if (!gDir.empty() && gDir.find("kiln-dataset-") != std::string::npos)
-      std::system(("rm -rf '" + gDir + "'").c_str());
-  }
-  void SetUp() override {
-    ASSERT_FALSE(gDir.empty()) << "cannot create a temporary directory";
-  }
-};
-
-/// Skips a test that needs the generated files.
-#define REQUIRE_GENERATED()                                                    \
-  do {                                                                         \
-    if (!gGenerated)                                                           \
-      GTEST_SKIP() << KILN_TEST_PYTHON << " with numpy is not available ("     \
-                   << gDir << "/generate.log)";                                \
-  } while (0)
-
-//===----------------------------------------------------------------------===//
-// CSV
-//===----------------------------------------------------------------------===//
 
 TEST_F(DatasetTest, CsvWithHeader) {
   writeText("h.csv", "a,b,c,label\n1,2,3,0\n-4.5,5e2,6,1\n7,8,9,2\n");
@@ -884,5 +771,6 @@ TEST_F(DatasetTest, FromArraysAndSlice) {
   EXPECT_EQ(kiln_dataset_count(nullptr), 0);
   kiln_dataset_destroy(nullptr);
 }
+
 
 } // namespace

@@ -12,10 +12,10 @@
 
 #include "tools/kiln/Train.h"
 
-#include "compiler/Driver/Driver.h"
+#include "api/Session.h"
 #include "compiler/Registration/Registration.h"
-#include "compiler/Target/ModelSignature.h"
 #include "dialects/kiln/IR/KilnOps.h"
+#include "support/CIdentifier.h"
 
 #include "kiln/keras/Import.h"
 #include "kiln/onnx/Import.h"
@@ -34,110 +34,103 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <dlfcn.h>
 
 using namespace llvm;
 
 namespace kiln_tool {
 
 cl::SubCommand trainCmd("train", "Train a model on a dataset");
+cl::OptionCategory trainOptions("kiln train options");
 
 namespace {
 
 cl::opt<std::string> model(cl::Positional,
                            cl::desc("<model: .mlir, .keras, .h5, .json>"),
-                           cl::Required, cl::sub(trainCmd));
+                           cl::Required, cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> weightsFile("weights",
                                  cl::desc("Weights for a Keras JSON config"),
-                                 cl::sub(trainCmd));
+                                 cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> data("data",
                           cl::desc("Training data: .csv, .csv.gz, .npz, or "
                                    "the inputs' .npy with --targets"),
-                          cl::Required, cl::sub(trainCmd));
+                          cl::Required, cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> targets("targets", cl::desc("The targets' .npy"),
-                             cl::sub(trainCmd));
+                             cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> validationData(
     "validation-data", cl::desc("Validation data (instead of a split)"),
-    cl::sub(trainCmd));
+    cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> testData("test-data",
                               cl::desc("Data to evaluate after training"),
-                              cl::sub(trainCmd));
+                              cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<int> epochs("epochs", cl::desc("Epochs (default 1)"), cl::init(1),
-                    cl::sub(trainCmd));
+                    cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<int> initialEpoch("initial-epoch",
                           cl::desc("Epochs already done (with --resume)"),
-                          cl::init(0), cl::sub(trainCmd));
+                          cl::init(0), cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<int64_t> batchSize("batch-size", cl::desc("Batch size (default 32)"),
-                           cl::init(32), cl::sub(trainCmd));
+                           cl::init(32), cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<double> validationSplit("validation-split",
                                 cl::desc("Fraction held out for validation"),
-                                cl::init(0.0), cl::sub(trainCmd));
+                                cl::init(0.0), cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<uint64_t> seed("seed", cl::desc("Shuffling seed"), cl::init(0),
-                       cl::sub(trainCmd));
+                       cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<bool> noShuffle("no-shuffle", cl::desc("Keep the data's order"),
-                        cl::sub(trainCmd));
+                        cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> loss("loss", cl::desc("Keras loss name"),
-                          cl::sub(trainCmd));
+                          cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<bool> fromLogits("from-logits",
                          cl::desc("The cross-entropy takes logits"),
-                         cl::sub(trainCmd));
+                         cl::sub(trainCmd), cl::cat(trainOptions));
 cl::list<std::string> metrics("metrics", cl::desc("Metrics, comma separated"),
-                              cl::CommaSeparated, cl::sub(trainCmd));
+                              cl::CommaSeparated, cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> classWeight(
     "class-weight",
     cl::desc("Keras class_weight as CLASS:WEIGHT,... (e.g. 0:1,1:4); "
              "classes not listed weigh 1"),
-    cl::sub(trainCmd));
+    cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> optimizer("optimizer",
                                cl::desc("sgd, adam, adamw, rmsprop, adagrad"),
-                               cl::sub(trainCmd));
+                               cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<double> lr("lr", cl::desc("Learning rate"), cl::init(-1.0),
-                   cl::sub(trainCmd));
+                   cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> optimizerOptions(
     "optimizer-options",
     cl::desc("More kiln-train-step options, e.g. \"momentum=0.9 clipnorm=1\""),
-    cl::sub(trainCmd));
+    cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> save("save", cl::desc("Write the trained state here "
                                            "(.safetensors)"),
-                          cl::sub(trainCmd));
+                          cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> resume("resume",
                             cl::desc("Load this state (a checkpoint) first"),
-                            cl::sub(trainCmd));
+                            cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> checkpoint(
     "checkpoint",
     cl::desc("ModelCheckpoint path, each epoch ({epoch} is replaced)"),
-    cl::sub(trainCmd));
+    cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<int> earlyStopping("early-stopping-patience",
                            cl::desc("EarlyStopping on val_loss (or loss)"),
-                           cl::init(0), cl::sub(trainCmd));
+                           cl::init(0), cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<int> reduceLR("reduce-lr-patience",
                       cl::desc("ReduceLROnPlateau on val_loss (or loss)"),
-                      cl::init(0), cl::sub(trainCmd));
+                      cl::init(0), cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> csvLog("csv-log", cl::desc("CSVLogger file"),
-                            cl::sub(trainCmd));
+                            cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<bool> keepNaN("no-terminate-on-nan",
                       cl::desc("Keep training when the loss is NaN/Inf"),
-                      cl::sub(trainCmd));
+                      cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<int> verbose("verbose", cl::desc("0 silent, 1 progress bar, 2 a line "
                                          "per epoch"),
-                     cl::init(1), cl::sub(trainCmd));
+                     cl::init(1), cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> exportDir("export",
                                cl::desc("Export an inference library with the "
                                         "trained weights into this directory"),
-                               cl::sub(trainCmd));
+                               cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> libraryDir(
     "library-dir",
     cl::desc("Keep the trainable library here (default: a temporary one)"),
-    cl::sub(trainCmd));
+    cl::sub(trainCmd), cl::cat(trainOptions));
 cl::opt<std::string> name("name", cl::desc("Model name (default: the file's stem)"),
-                          cl::sub(trainCmd));
-
-/// A double as an option value, exactly enough for the f32 it becomes.
-std::string formatDouble(double v) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.12g", v);
-  return text;
-}
+                          cl::sub(trainCmd), cl::cat(trainOptions));
 
 int fail(const Twine &message) {
   errs() << "kiln train: " << message << "\n";
@@ -173,23 +166,11 @@ bool parseClassWeights(StringRef text, std::vector<double> &out,
   return true;
 }
 
-/// The library's functions, looked up by the model's prefix.
-struct Library {
-  void *handle = nullptr;
-  std::string prefix;
-  void *sym(const char *suffix) const {
-    return dlsym(handle, (prefix + suffix).c_str());
-  }
-  template <typename F> F fn(const char *suffix) const {
-    return reinterpret_cast<F>(sym(suffix));
-  }
-};
-
 /// Replaces `fn`'s weight arguments by constants of the trained values.
-void bakeWeights(mlir::func::FuncOp fn, const Library &lib, void *instance,
-                 const std::vector<std::string> &names) {
+void bakeWeights(mlir::func::FuncOp fn, const kiln::TrainingSession &session) {
   using GetState = int (*)(void *, int32_t, void *, int64_t);
-  auto getState = lib.fn<GetState>("_get_state");
+  auto getState = session.fn<GetState>("get_state");
+  const std::vector<std::string> &names = session.stateNames();
   mlir::OpBuilder b(fn.getContext());
   b.setInsertionPointToStart(&fn.front());
   llvm::BitVector erase(fn.getNumArguments());
@@ -201,7 +182,7 @@ void bakeWeights(mlir::func::FuncOp fn, const Library &lib, void *instance,
     auto type = llvm::cast<mlir::RankedTensorType>(fn.getArgument(i).getType());
     unsigned bytes = (type.getElementTypeBitWidth() + 7) / 8;
     std::vector<char> data(type.getNumElements() * bytes);
-    getState(instance, static_cast<int32_t>(it - names.begin()), data.data(),
+    getState(session.instance(), static_cast<int32_t>(it - names.begin()), data.data(),
              type.getNumElements());
     auto attr = mlir::DenseElementsAttr::getFromRawBuffer(type, data);
     mlir::Value c = kiln::ConstantOp::create(b, fn.getArgument(i).getLoc(),
@@ -214,22 +195,18 @@ void bakeWeights(mlir::func::FuncOp fn, const Library &lib, void *instance,
 
 } // namespace
 
-std::string trainingLossOptions(const kiln::KerasTrainingConfig &config,
-                                StringRef lossFlag, bool logitsFlag,
-                                ArrayRef<std::string> metricFlags) {
+kiln::AddLossPassOptions trainingLoss(const kiln::KerasTrainingConfig &config,
+                                     StringRef lossFlag, bool logitsFlag,
+                                     ArrayRef<std::string> metricFlags) {
+  kiln::AddLossPassOptions o;
   std::string l = lossFlag.empty() ? config.loss : lossFlag.str();
-  std::string s = "loss=" + (l.empty() ? std::string("mean_squared_error") : l);
-  if (logitsFlag || (lossFlag.empty() && config.fromLogits))
-    s += " from-logits=true";
+  o.loss = l.empty() ? std::string("mean_squared_error") : l;
+  o.fromLogits = logitsFlag || (lossFlag.empty() && config.fromLogits);
   std::vector<std::string> m(metricFlags.begin(), metricFlags.end());
   if (m.empty())
     m = config.metrics;
-  if (!m.empty()) {
-    s += " metrics=";
-    for (size_t i = 0; i < m.size(); ++i)
-      s += (i ? "," : "") + m[i];
-  }
-  return s;
+  o.metrics.assign(m.begin(), m.end());
+  return o;
 }
 
 int runTrain(const char *runtimeArchive) {
@@ -303,70 +280,58 @@ int runTrain(const char *runtimeArchive) {
   options.name = modelName;
   options.entry = forwardName;
   options.runtimeArchive = runtimeArchive;
-  options.training.enabled = true;
-  options.training.lossOptions =
-      trainingLossOptions(config, loss, fromLogits, metrics);
-  std::string opt = optimizer.empty() ? config.optimizer : optimizer.getValue();
-  std::string optOptions = "optimizer=" + (opt.empty() ? std::string("rmsprop") : opt);
-  if (optimizer.empty())
-    for (auto &[k, v] : config.optimizerOptions)
-      if (!(k == "learning-rate" && lr >= 0.0))
-        optOptions += " " + k + "=" + v;
-  if (lr >= 0.0)
-    optOptions += " learning-rate=" + formatDouble(lr.getValue());
-  optOptions += " " + optimizerOptions;
-  options.training.optimizerOptions = optOptions;
-  SmallString<256> dir(libraryDir.getValue());
-  bool temporary = dir.empty();
-  if (temporary && sys::fs::createUniqueDirectory("kiln-train", dir))
-    return fail("cannot create a temporary directory");
-  options.outputDir = std::string(dir);
-  auto cleanup = [&] {
-    if (temporary)
-      sys::fs::remove_directories(dir);
-  };
-  auto t0 = Clock::now();
-  if (mlir::failed(kiln::compile(*module, options))) {
-    cleanup();
-    return 1;
+  options.outputDir = libraryDir;
+  options.training.loss = trainingLoss(config, loss, fromLogits, metrics);
+  // The optimizer: --optimizer (with its defaults), else the file's with
+  // the hyperparameters it records; --lr and --optimizer-options go over
+  // either.
+  kiln::TrainStepPassOptions &opt = options.training.optimizer;
+  if (!optimizer.empty()) {
+    opt = kiln::TrainStepPassOptions();
+    opt.optimizer = optimizer;
+  } else {
+    opt = config.settings;
+    if (config.optimizer.empty())
+      opt.optimizer = "rmsprop";
   }
+  if (lr >= 0.0)
+    opt.learningRate = lr;
+  std::string error;
+  if (failed(kiln::parseTrainStepOptions(optimizerOptions, opt, error)))
+    return fail("--optimizer-options: " + error);
+  auto t0 = Clock::now();
+  std::unique_ptr<kiln::TrainingSession> session =
+      kiln::TrainingSession::create(*module, options, error);
+  if (!session) // an empty error: the compiler's diagnostics are printed
+    return error.empty() ? 1 : fail(error);
   double compileSeconds =
       std::chrono::duration<double>(Clock::now() - t0).count();
-  if (verbose)
-    outs() << "Compiled the training step (" << options.training.lossOptions
-           << "; " << optOptions << ") in "
+  if (verbose) {
+    const kiln::AddLossPassOptions &l = options.training.loss;
+    outs() << "Compiled the training step (loss=" << l.loss
+           << (l.fromLogits ? " from-logits=true" : "");
+    for (auto [i, m] : llvm::enumerate(l.metrics))
+      outs() << (i ? "," : " metrics=") << m;
+    outs() << "; optimizer=" << opt.optimizer << " learning-rate="
+           << format("%.12g", opt.learningRate) << ") in "
            << format("%.1f", compileSeconds) << " s\n";
+  }
   outs().flush();
 
-  Library lib;
-  lib.prefix = modelName;
-  SmallString<256> so(dir);
-  sys::path::append(so, "lib" + modelName + ".so");
-  lib.handle = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!lib.handle) {
-    cleanup();
-    return fail(Twine("cannot load the trainable library: ") + dlerror());
-  }
-  using Text = const char *(*)();
-  auto lastError = lib.fn<Text>("_last_error");
-  auto description = lib.fn<Text>("_description");
-  void *instance = nullptr;
+  const kiln::TrainingSession &lib = *session;
+  void *instance = lib.instance();
+  auto lastError = [&] { return lib.lastError(); };
   kiln_dataset_t *train = nullptr, *val = nullptr, *test = nullptr;
   kiln_history_t *history = nullptr;
   auto finish = [&](int rc) {
-    lib.fn<void (*)(kiln_dataset_t *)>("_dataset_destroy")(train);
-    lib.fn<void (*)(kiln_dataset_t *)>("_dataset_destroy")(val);
-    lib.fn<void (*)(kiln_dataset_t *)>("_dataset_destroy")(test);
-    lib.fn<void (*)(kiln_history_t *)>("_history_destroy")(history);
-    if (instance)
-      lib.fn<void (*)(void *)>("_destroy")(instance);
-    cleanup();
+    lib.fn<void (*)(kiln_dataset_t *)>("dataset_destroy")(train);
+    lib.fn<void (*)(kiln_dataset_t *)>("dataset_destroy")(val);
+    lib.fn<void (*)(kiln_dataset_t *)>("dataset_destroy")(test);
+    lib.fn<void (*)(kiln_history_t *)>("history_destroy")(history);
     return rc;
   };
-  if (lib.fn<int (*)(void **)>("_create")(&instance) != 0)
-    return finish(fail(Twine("cannot create the model: ") + lastError()));
   using Read = int (*)(void *, const char *, const char *, kiln_dataset_t **);
-  auto read = lib.fn<Read>("_dataset_read");
+  auto read = lib.fn<Read>("dataset_read");
   // Every dataset is checked before training starts.
   if (read(instance, data.c_str(), targets.empty() ? nullptr : targets.c_str(),
            &train) != 0)
@@ -377,11 +342,11 @@ int runTrain(const char *runtimeArchive) {
   if (!testData.empty() && read(instance, testData.c_str(), nullptr, &test) != 0)
     return finish(fail(lastError()));
   if (!resume.empty() &&
-      lib.fn<int (*)(void *, const char *)>("_load")(instance, resume.c_str()) != 0)
+      lib.fn<int (*)(void *, const char *)>("load")(instance, resume.c_str()) != 0)
     return finish(fail(lastError()));
 
   kiln_fit_options_t o;
-  lib.fn<void (*)(kiln_fit_options_t *)>("_fit_options_init")(&o);
+  lib.fn<void (*)(kiln_fit_options_t *)>("fit_options_init")(&o);
   o.epochs = epochs;
   o.initial_epoch = initialEpoch;
   o.batch_size = batchSize;
@@ -412,7 +377,7 @@ int runTrain(const char *runtimeArchive) {
   using Fit = int (*)(void *, const kiln_dataset_t *, const kiln_dataset_t *,
                       const kiln_fit_options_t *, kiln_history_t **);
   t0 = Clock::now();
-  int status = lib.fn<Fit>("_fit")(instance, train, val, &o, &history);
+  int status = lib.fn<Fit>("fit")(instance, train, val, &o, &history);
   double fitSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
   if (status != 0)
     return finish(fail(lastError()));
@@ -420,30 +385,22 @@ int runTrain(const char *runtimeArchive) {
     outs() << "Trained " << (epochs - initialEpoch) << " epochs in "
            << format("%.2f", fitSeconds) << " s\n";
 
-  std::optional<kiln::ModelSignature> described =
-      kiln::parseDescription(description());
-  if (!described)
-    return finish(fail("the trainable library has a malformed description"));
-  std::vector<std::string> states, metricNames;
-  for (const kiln::StateSignature &st : described->state)
-    states.push_back(st.tensor.name);
-  for (const kiln::TensorSignature &t : described->metrics)
-    metricNames.push_back(t.name);
+  const std::vector<std::string> &metricNames = lib.metricNames();
   if (test) {
     std::vector<double> values(metricNames.size());
     using Evaluate = int (*)(void *, const kiln_dataset_t *, int64_t, double *);
-    if (lib.fn<Evaluate>("_evaluate")(instance, test, batchSize, values.data()) != 0)
+    if (lib.fn<Evaluate>("evaluate")(instance, test, batchSize, values.data()) != 0)
       return finish(fail(lastError()));
     outs() << "Test:";
     for (size_t i = 0; i < values.size(); ++i)
       outs() << (i ? " -" : "") << " " << metricNames[i] << ": "
              << format("%.4f", values[i]);
     outs() << " (" << lib.fn<int64_t (*)(const kiln_dataset_t *)>(
-                          "_dataset_count")(test)
+                          "dataset_count")(test)
            << " examples)\n";
   }
   if (!save.empty()) {
-    if (lib.fn<int (*)(void *, const char *)>("_save")(instance, save.c_str()) != 0)
+    if (lib.fn<int (*)(void *, const char *)>("save")(instance, save.c_str()) != 0)
       return finish(fail(lastError()));
     if (verbose)
       outs() << "Saved the trained state to " << save << "\n";
@@ -453,7 +410,7 @@ int runTrain(const char *runtimeArchive) {
     if (auto training = exportModule->lookupSymbol<mlir::func::FuncOp>(
             forwardName + "_training"))
       training.erase();
-    bakeWeights(fn, lib, instance, states);
+    bakeWeights(fn, lib);
     kiln::CompileOptions exportOptions;
     exportOptions.name = modelName;
     exportOptions.entry = fn.getSymName().str();

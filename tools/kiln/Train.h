@@ -12,6 +12,7 @@
 namespace kiln_tool {
 
 extern llvm::cl::SubCommand trainCmd;
+extern llvm::cl::OptionCategory trainOptions;
 
 /// Runs `kiln train`; returns the exit code.
 int runTrain(const char *runtimeArchive);

@@ -12,9 +12,10 @@
 
 #include "compiler/Driver/Driver.h"
 #include "compiler/Registration/Registration.h"
-#include "compiler/Target/ModelSignature.h"
-#include "tools/kiln/Npy.h"
+#include "support/CIdentifier.h"
 #include "tools/kiln/Train.h"
+#include "kiln/library.h"
+#include "kiln/npy.h"
 #include "kiln/runtime.h"
 
 #include "kiln/keras/Import.h"
@@ -25,6 +26,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -33,96 +35,102 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdlib>
-#include <dlfcn.h>
 
 using namespace llvm;
 
 namespace {
+
+// Each subcommand's options form one category, so --help lists them apart
+// from LLVM's (hidden: --help-hidden shows those).
+cl::OptionCategory compileOptions("kiln compile options");
+cl::OptionCategory importOptions("kiln import options");
+cl::OptionCategory runOptions("kiln run options");
+cl::OptionCategory summaryOptions("kiln summary options");
 
 cl::SubCommand compileCmd("compile",
                           "Compile a model into libNAME.so and NAME.h");
 
 cl::opt<std::string> inputFile(cl::Positional,
                                cl::desc("<model: .mlir, .onnx, .keras, .h5, .json>"),
-                               cl::Required, cl::sub(compileCmd));
+                               cl::Required, cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<std::string> kerasWeights(
     "weights",
     cl::desc("Weights file (.h5 / .weights.h5) for a Keras JSON config"),
-    cl::sub(compileCmd));
+    cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<std::string> outputDir("o", cl::desc("Output directory"),
-                               cl::value_desc("dir"), cl::sub(compileCmd));
+                               cl::value_desc("dir"), cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<std::string> modelName("name",
                                cl::desc("Model name: symbol prefix, libNAME.so, "
                                         "NAME.h (default: the file's stem)"),
-                               cl::sub(compileCmd));
+                               cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<std::string> entryName("entry",
                                cl::desc("Function to compile (default: the "
                                         "only public function)"),
-                               cl::sub(compileCmd));
+                               cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<std::string> emit("emit",
                           cl::desc("What to produce: kiln, linalg, llvm-dialect, "
                                    "llvm-ir, asm, obj, so (default so)"),
-                          cl::init("so"), cl::sub(compileCmd));
+                          cl::init("so"), cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<std::string> targetTriple("target-triple",
                                   cl::desc("LLVM target triple (default: host)"),
-                                  cl::sub(compileCmd));
+                                  cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<std::string> targetCpu("cpu",
                                cl::desc("Target CPU (default: the host CPU and "
                                         "its features)"),
-                               cl::sub(compileCmd));
+                               cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level 0-3"),
-                           cl::init(3), cl::Prefix, cl::sub(compileCmd));
+                           cl::init(3), cl::Prefix, cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<bool> externalWeights(
     "external-weights",
     cl::desc("Write the weights to NAME.safetensors, loaded at create time, "
              "instead of embedding them in the library"),
-    cl::sub(compileCmd));
+    cl::sub(compileCmd), cl::cat(compileOptions));
 cl::opt<bool> printIRAfterAll("print-ir-after-all",
                               cl::desc("Print the IR after each pass (stderr)"),
-                              cl::sub(compileCmd));
+                              cl::sub(compileCmd), cl::cat(compileOptions));
 
 cl::SubCommand runCmd("run", "Run a generated model library on NumPy .npy "
                                 "files");
 cl::opt<std::string> runLibrary(cl::Positional, cl::desc("<libNAME.so>"),
-                                cl::Required, cl::sub(runCmd));
+                                cl::Required, cl::sub(runCmd), cl::cat(runOptions));
 cl::list<std::string> runInputs("input",
                                 cl::desc("Input .npy file, one per model input "
                                          "in order"),
-                                cl::sub(runCmd));
+                                cl::sub(runCmd), cl::cat(runOptions));
 cl::list<std::string> runOutputs("output",
                                  cl::desc("Output .npy file, one per model "
                                           "output in order"),
-                                 cl::sub(runCmd));
+                                 cl::sub(runCmd), cl::cat(runOptions));
 cl::opt<std::string> runWeights("weights",
                                 cl::desc("Weights file for a model compiled "
                                          "with --external-weights (default: "
                                          "NAME.safetensors next to the library)"),
-                                cl::sub(runCmd));
+                                cl::sub(runCmd), cl::cat(runOptions));
 cl::opt<std::string> runName("name",
                              cl::desc("Model name (default: from libNAME.so)"),
-                             cl::sub(runCmd));
+                             cl::sub(runCmd), cl::cat(runOptions));
 
 cl::opt<bool> dynamicBatch(
     "dynamic-batch",
     cl::desc("ONNX: make the leading dimension of every input dynamic"),
-    cl::sub(compileCmd));
+    cl::sub(compileCmd), cl::cat(compileOptions));
 
 cl::SubCommand importCmd("import", "Print the kiln IR of an ONNX model");
 cl::opt<std::string> importFile(cl::Positional, cl::desc("<model.onnx>"),
-                                cl::Required, cl::sub(importCmd));
+                                cl::Required, cl::sub(importCmd), cl::cat(importOptions));
 cl::opt<bool> importDynamicBatch(
     "dynamic-batch",
     cl::desc("Make the leading dimension of every input dynamic"),
-    cl::sub(importCmd));
+    cl::sub(importCmd), cl::cat(importOptions));
 
 cl::SubCommand summaryCmd("summary",
                           "Print the Keras-style summary of a model file");
 cl::opt<std::string> summaryFile(cl::Positional,
                                  cl::desc("<model: .onnx, .keras, .h5, .json>"),
-                                 cl::Required, cl::sub(summaryCmd));
+                                 cl::Required, cl::sub(summaryCmd), cl::cat(summaryOptions));
 cl::opt<std::string> summaryWeights("weights",
                                     cl::desc("Weights file for a JSON config"),
-                                    cl::sub(summaryCmd));
+                                    cl::sub(summaryCmd), cl::cat(summaryOptions));
 
 /// Whether `path` names an MLIR file (by extension); anything else is read
 /// as a Keras model file, whose format is sniffed from the content.
@@ -265,81 +273,73 @@ int runSummary() {
   return 0;
 }
 
+/// `info`'s dimensions as text ("[batch, 4]").
+std::string shapeText(const kiln_tensor_info_t &info) {
+  return shapeText(ArrayRef<int64_t>(info.dims, info.rank));
+}
+
 int runRun() {
   auto fail = [](const Twine &message) {
     errs() << "kiln run: " << message << "\n";
     return 1;
   };
-  std::string name = runName;
-  if (name.empty()) {
-    name = sys::path::stem(runLibrary).str();
-    if (StringRef(name).starts_with("lib"))
-      name = name.substr(3);
-  }
-  // A bare file name would make dlopen search the system's library path
-  // (`libm.so` is the C math library): the argument is a path.
-  std::string path = runLibrary;
-  if (path.find('/') == std::string::npos)
-    path = "./" + path;
-  void *lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!lib)
-    return fail(Twine("cannot load '") + runLibrary + "': " + dlerror());
-  auto sym = [&](const char *suffix) { return dlsym(lib, (name + suffix).c_str()); };
-  using DescribeFn = const char *(*)();
+  // The runtime loads the library, checks that it is a Kiln model of this
+  // description version and parses the description.
+  kiln_library_t *lib = nullptr;
+  if (kiln_library_open(runLibrary.c_str(),
+                        runName.empty() ? nullptr : runName.c_str(),
+                        &lib) != KILN_OK)
+    return fail(kiln_last_error());
+  llvm::scope_exit closeLib([&] { kiln_library_close(lib); });
+  std::string name = kiln_library_name(lib);
+  const kiln_model_t *described = kiln_library_model(lib);
+  int32_t numInputs = kiln_model_num_inputs(described);
+  int32_t numOutputs = kiln_model_num_outputs(described);
   using CreateFn = int (*)(void **);
   using CreateFromFileFn = int (*)(const char *, void **);
   using DestroyFn = void (*)(void *);
   using RunFn = int (*)(void *, const kiln_tensor_t *, kiln_tensor_t *);
-  auto describe = reinterpret_cast<DescribeFn>(sym("_description"));
-  auto create = reinterpret_cast<CreateFn>(sym("_create"));
-  auto createFromFile =
-      reinterpret_cast<CreateFromFileFn>(sym("_create_from_file"));
-  auto destroy = reinterpret_cast<DestroyFn>(sym("_destroy"));
-  auto run = reinterpret_cast<RunFn>(sym("_run"));
-  auto lastError = reinterpret_cast<DescribeFn>(sym("_last_error"));
-  if (!describe || !create || !destroy || !run || !lastError)
-    return fail("'" + runLibrary + "' is not a Kiln model library named '" +
-                name + "' (use --name)");
-  std::optional<kiln::ModelSignature> described =
-      kiln::parseDescription(describe());
-  if (!described)
-    return fail("'" + runLibrary + "' has a malformed model description");
-  const auto &ins = described->inputs, &outs = described->outputs;
-  if (runInputs.size() != ins.size())
-    return fail("the model has " + Twine(ins.size()) + " inputs, got " +
+  auto create = reinterpret_cast<CreateFn>(kiln_library_symbol(lib, "create"));
+  auto createFromFile = reinterpret_cast<CreateFromFileFn>(
+      kiln_library_symbol(lib, "create_from_file"));
+  auto destroy = reinterpret_cast<DestroyFn>(kiln_library_symbol(lib, "destroy"));
+  auto run = reinterpret_cast<RunFn>(kiln_library_symbol(lib, "run"));
+  if (!run)
+    return fail("'" + runLibrary + "' has no " + name + "_run");
+  if (static_cast<int32_t>(runInputs.size()) != numInputs)
+    return fail("the model has " + Twine(numInputs) + " inputs, got " +
                 Twine(runInputs.size()) + " --input files");
-  if (!runOutputs.empty() && runOutputs.size() != outs.size())
-    return fail("the model has " + Twine(outs.size()) + " outputs, got " +
+  if (!runOutputs.empty() && static_cast<int32_t>(runOutputs.size()) != numOutputs)
+    return fail("the model has " + Twine(numOutputs) + " outputs, got " +
                 Twine(runOutputs.size()) + " --output files");
 
   // Read the inputs; a dynamic dimension takes the array's size.
-  std::vector<kiln::NpyArray> arrays(ins.size());
-  std::vector<kiln_tensor_t> inTensors(ins.size());
-  for (auto [i, t] : llvm::enumerate(ins)) {
-    std::string error;
-    if (!kiln::readNpy(runInputs[i], arrays[i], error))
-      return fail(error);
-    kiln::NpyArray &a = arrays[i];
+  std::vector<kiln_tensor_t> inTensors(numInputs);
+  llvm::scope_exit freeInputs([&] {
+    for (kiln_tensor_t &t : inTensors)
+      free(t.data);
+  });
+  for (int32_t i = 0; i < numInputs; ++i) {
+    const kiln_tensor_info_t &t = *kiln_model_input(described, i);
+    kiln_tensor_t &a = inTensors[i];
+    if (kiln_npy_read(runInputs[i].c_str(), &a) != KILN_OK)
+      return fail(kiln_last_error());
+    std::string where = "input '" + std::string(t.name) + "' (" + runInputs[i] + ")";
     if (a.dtype != t.dtype)
-      return fail("input '" + t.name + "' (" + runInputs[i] + ") has dtype " +
-                  a.dtype + ", the model expects " + t.dtype);
-    bool ok = a.shape.size() == t.dims.size();
-    for (size_t d = 0; ok && d < t.dims.size(); ++d)
-      ok = t.dims[d] < 0 || a.shape[d] == t.dims[d];
-    if (!ok) {
-      SmallVector<int64_t> got(a.shape);
-      return fail("input '" + t.name + "' (" + runInputs[i] + ") has shape " +
-                  shapeText(got) + ", the model expects " + shapeText(t.dims));
-    }
-    kiln_tensor_t &in = inTensors[i];
-    in.dtype = kiln::dtypeCode(a.dtype);
-    in.rank = a.shape.size();
-    llvm::copy(a.shape, in.dims);
-    in.data = a.data.data();
+      return fail(where + " has dtype " +
+                  kiln_dtype_name(static_cast<kiln_dtype_t>(a.dtype)) +
+                  ", the model expects " + kiln_dtype_name(t.dtype));
+    bool ok = a.rank == t.rank;
+    for (int32_t d = 0; ok && d < t.rank; ++d)
+      ok = t.dims[d] < 0 || a.dims[d] == t.dims[d];
+    if (!ok)
+      return fail(where + " has shape " +
+                  shapeText(ArrayRef<int64_t>(a.dims, a.rank)) +
+                  ", the model expects " + shapeText(t));
   }
 
   void *model = nullptr;
-  bool external = !described->params.empty();
+  bool external = kiln_model_num_params(described) > 0;
   std::string weights = runWeights;
   if (external && weights.empty()) {
     SmallString<256> path(sys::path::parent_path(runLibrary));
@@ -352,33 +352,44 @@ int runRun() {
   int created = external ? createFromFile(weights.c_str(), &model)
                          : create(&model);
   if (created != 0)
-    return fail(Twine("cannot create the model: ") + lastError());
-  std::vector<kiln_tensor_t> outTensors(outs.size());
+    return fail(Twine("cannot create the model: ") +
+                kiln_library_last_error(lib));
+  std::vector<kiln_tensor_t> outTensors(numOutputs);
   int status = run(model, inTensors.data(), outTensors.data());
   destroy(model);
   if (status != 0)
-    return fail(Twine("the model failed: ") + lastError());
+    return fail(Twine("the model failed: ") + kiln_library_last_error(lib));
   // Every output is written (or freed) before a write error is reported.
   std::string error;
-  for (auto [i, t] : llvm::enumerate(outs)) {
+  for (int32_t i = 0; i < numOutputs; ++i) {
+    const kiln_tensor_info_t &t = *kiln_model_output(described, i);
     kiln_tensor_t &out = outTensors[i];
-    kiln::NpyArray result;
-    result.dtype = t.dtype;
-    result.shape.assign(out.dims, out.dims + out.rank);
-    size_t bytes = kiln::dtypeSize(t.dtype);
-    for (int64_t d : result.shape)
-      bytes *= d;
-    const char *data = static_cast<const char *>(out.data);
-    result.data.assign(data, data + bytes);
+    llvm::outs() << "output '" << t.name << "': " << kiln_dtype_name(t.dtype)
+                 << " " << shapeText(ArrayRef<int64_t>(out.dims, out.rank))
+                 << "\n";
+    if (!runOutputs.empty() && error.empty() &&
+        kiln_npy_write(runOutputs[i].c_str(), &out) != KILN_OK)
+      error = kiln_last_error();
     free(out.data);
-    llvm::outs() << "output '" << t.name << "': " << t.dtype << " "
-                 << shapeText(result.shape) << "\n";
-    if (!runOutputs.empty() && error.empty())
-      kiln::writeNpy(runOutputs[i], result, error);
   }
   if (!error.empty())
     return fail(error);
   return 0;
+}
+
+/// Hides (cl::Hidden, so --help-hidden still lists them) every option of
+/// `sub` outside `keep`, except --help* and --version.
+void hideUnrelatedOptions(cl::SubCommand &sub,
+                          ArrayRef<const cl::OptionCategory *> keep) {
+  for (auto &entry : cl::getRegisteredOptions(sub)) {
+    cl::Option *o = entry.second;
+    bool related = llvm::any_of(o->Categories, [&](cl::OptionCategory *c) {
+      return llvm::is_contained(keep, c);
+    });
+    StringRef name = entry.first;
+    if (!related && !name.starts_with("help") && name != "version")
+      o->setHiddenFlag(cl::Hidden);
+  }
 }
 
 } // namespace
@@ -386,6 +397,13 @@ int runRun() {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   kiln::registerAllPasses();
+  // LLVM's and MLIR's own options (hundreds) stay out of --help.
+  hideUnrelatedOptions(cl::SubCommand::getTopLevel(), {});
+  hideUnrelatedOptions(compileCmd, {&compileOptions});
+  hideUnrelatedOptions(importCmd, {&importOptions});
+  hideUnrelatedOptions(runCmd, {&runOptions});
+  hideUnrelatedOptions(summaryCmd, {&summaryOptions});
+  hideUnrelatedOptions(kiln_tool::trainCmd, {&kiln_tool::trainOptions});
   cl::ParseCommandLineOptions(argc, argv,
                               "kiln: an ahead-of-time compiler for neural "
                               "networks\n");

@@ -110,4 +110,24 @@ class Kiln_InferOp<string mnemonic, list<Trait> traits = []>
   let extraClassDefinition = Kiln_IsCompatibleReturnTypesDef;
 }
 
+/// An op whose single result's shape is one shape rule of
+/// ShapeInference.h over its operands' shapes, with the first operand's
+/// element type. `rule` is the call, in terms of `loc`, `adaptor` (the
+/// attributes), `shapes` (each operand's shape, in order) and `result`; ODS
+/// generates `inferReturnTypes` from it, so the op's C++ file holds no copy
+/// of the shape-to-type glue. For example
+/// `Kiln_RuleOp<"transpose", "inferTransposeShape(loc, shapes[0], adaptor.getPermutation(), result)">`.
+class Kiln_RuleOp<string mnemonic, string rule, list<Trait> traits = []>
+    : Kiln_InferOp<mnemonic, traits> {
+  let extraClassDefinition = Kiln_IsCompatibleReturnTypesDef # [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(
+        ::mlir::MLIRContext *, std::optional<::mlir::Location> loc,
+        Adaptor adaptor, ::llvm::SmallVectorImpl<::mlir::Type> &inferred) {
+      return ::kiln::applyShapeRule(loc, adaptor.getOperands(), inferred,
+          [&](::llvm::ArrayRef<::llvm::ArrayRef<int64_t>> shapes,
+              ::kiln::DimVector &result) { return }] # rule # [{; });
+    }
+  }];
+}
+
 #endif // KILN_BASE_TD

@@ -13,7 +13,8 @@
 
 include "dialects/kiln/IR/KilnBase.td"
 
-def Kiln_SoftmaxCrossEntropyOp : Kiln_InferOp<"softmax_cross_entropy",
+def Kiln_SoftmaxCrossEntropyOp : Kiln_RuleOp<"softmax_cross_entropy",
+    "inferSoftmaxCrossEntropyShape(loc, shapes[0], shapes[1], static_cast<int64_t>(adaptor.getAxis()), result)",
     [SameOperandsElementType, SameOperandsAndResultElementType]> {
   let summary = "softmax cross-entropy with one-hot or soft labels";
   let description = [{
@@ -35,7 +36,8 @@ def Kiln_SoftmaxCrossEntropyOp : Kiln_InferOp<"softmax_cross_entropy",
       "$logits `,` $labels attr-dict `:` functional-type(operands, results)";
 }
 
-def Kiln_SparseSoftmaxCrossEntropyOp : Kiln_InferOp<"sparse_softmax_cross_entropy"> {
+def Kiln_SparseSoftmaxCrossEntropyOp : Kiln_RuleOp<"sparse_softmax_cross_entropy",
+    "inferSparseSoftmaxCrossEntropyShape(loc, shapes[0], shapes[1], result)"> {
   let summary = "softmax cross-entropy with integer class labels";
   let description = [{
     Per example: `-log_softmax(logits)[label]` over the last axis. `logits`

@@ -15,7 +15,9 @@ include "dialects/kiln/IR/KilnBase.td"
 // Contractions
 //===----------------------------------------------------------------------===//
 
-def Kiln_MatmulOp : Kiln_InferOp<"matmul", [SameOperandsAndResultElementType]> {
+def Kiln_MatmulOp : Kiln_RuleOp<"matmul",
+    "inferMatmulShape(loc, shapes[0], shapes[1], result)",
+    [SameOperandsAndResultElementType]> {
   let summary = "batched matrix product with NumPy broadcasting";
   let description = [{
     Multiplies the trailing two dimensions of `lhs` (`[..., m, k]`) and

@@ -32,6 +32,16 @@ LogicalResult inferBroadcastResultType(OptLoc loc, mlir::ValueRange operands,
                                        mlir::Type elementType,
                                        llvm::SmallVectorImpl<mlir::Type> &inferred);
 
+/// A shape rule applied to every operand's shape, in operand order:
+/// `rule(shapes, result)` is one of ShapeInference.h's rules; the result's
+/// element type is the first operand's. Ops declared with Kiln_RuleOp call
+/// it from the `inferReturnTypes` that ODS generates.
+using ShapeRule = llvm::function_ref<LogicalResult(
+    llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes, DimVector &result)>;
+LogicalResult applyShapeRule(OptLoc loc, mlir::ValueRange operands,
+                             llvm::SmallVectorImpl<mlir::Type> &inferred,
+                             ShapeRule rule);
+
 /// The result type of a reduction of `input` over `axes`; its element type
 /// is `elementType`, or the input's when null.
 LogicalResult inferReduceResultType(OptLoc loc, mlir::Value input,

@@ -50,7 +50,9 @@ def Kiln_CastOp : Kiln_Op<"cast", [SameOperandsAndResultShape, Elementwise]> {
   let hasFolder = 1;
 }
 
-def Kiln_ReshapeOp : Kiln_InferOp<"reshape", [SameOperandsAndResultElementType]> {
+def Kiln_ReshapeOp : Kiln_RuleOp<"reshape",
+    "inferReshapeShape(loc, shapes[0], adaptor.getShape(), result)",
+    [SameOperandsAndResultElementType]> {
   let summary = "reshape to a new shape with the same element count";
   let description = [{
     Reinterprets `input` (row-major) with the dimensions in `shape`. At most
@@ -71,7 +73,9 @@ def Kiln_ReshapeOp : Kiln_InferOp<"reshape", [SameOperandsAndResultElementType]>
   let hasCanonicalizer = 1;
 }
 
-def Kiln_TransposeOp : Kiln_InferOp<"transpose", [SameOperandsAndResultElementType]> {
+def Kiln_TransposeOp : Kiln_RuleOp<"transpose",
+    "inferTransposeShape(loc, shapes[0], adaptor.getPermutation(), result)",
+    [SameOperandsAndResultElementType]> {
   let summary = "permute dimensions";
   let description = [{
     Result dimension `i` is input dimension `permutation[i]`.
@@ -89,7 +93,9 @@ def Kiln_TransposeOp : Kiln_InferOp<"transpose", [SameOperandsAndResultElementTy
   let hasCanonicalizer = 1;
 }
 
-def Kiln_ConcatOp : Kiln_InferOp<"concat", [SameOperandsAndResultElementType]> {
+def Kiln_ConcatOp : Kiln_RuleOp<"concat",
+    "inferConcatShape(loc, shapes, static_cast<int64_t>(adaptor.getAxis()), result)",
+    [SameOperandsAndResultElementType]> {
   let summary = "concatenate tensors along one axis";
   let description = [{
     Joins one or more tensors of equal rank along `axis`; every other
@@ -108,7 +114,9 @@ def Kiln_ConcatOp : Kiln_InferOp<"concat", [SameOperandsAndResultElementType]> {
   let hasFolder = 1;
 }
 
-def Kiln_SliceOp : Kiln_InferOp<"slice", [SameOperandsAndResultElementType]> {
+def Kiln_SliceOp : Kiln_RuleOp<"slice",
+    "inferSliceShape(loc, shapes[0], adaptor.getAxes(), adaptor.getStarts(), adaptor.getEnds(), adaptor.getSteps(), result)",
+    [SameOperandsAndResultElementType]> {
   let summary = "strided slice along some axes";
   let description = [{
     Takes `input[start:end:step]` along each of `axes`, with Python and ONNX
@@ -132,7 +140,9 @@ def Kiln_SliceOp : Kiln_InferOp<"slice", [SameOperandsAndResultElementType]> {
   let hasFolder = 1;
 }
 
-def Kiln_PadOp : Kiln_InferOp<"pad", [SameOperandsAndResultElementType]> {
+def Kiln_PadOp : Kiln_RuleOp<"pad",
+    "inferPadShape(loc, shapes[0], adaptor.getLow(), adaptor.getHigh(), adaptor.getMode() == PadMode::reflect, result)",
+    [SameOperandsAndResultElementType]> {
   let summary = "pad with a constant, a reflection or the edge value";
   let description = [{
     Adds `low[i]` elements before and `high[i]` after dimension `i`. `mode`
@@ -160,7 +170,8 @@ def Kiln_PadOp : Kiln_InferOp<"pad", [SameOperandsAndResultElementType]> {
   let hasFolder = 1;
 }
 
-def Kiln_GatherOp : Kiln_InferOp<"gather"> {
+def Kiln_GatherOp : Kiln_RuleOp<"gather",
+    "inferGatherShape(loc, shapes[0], shapes[1], static_cast<int64_t>(adaptor.getAxis()), result)"> {
   let summary = "take slices along one axis at the given indices";
   let description = [{
     NumPy `take`: the result shape is `data.shape[:axis] + indices.shape +

@@ -433,6 +433,34 @@ LogicalResult TrainStepBuilder::build() {
 struct TrainStepPass : kiln::impl::TrainStepPassBase<TrainStepPass> {
   using TrainStepPassBase::TrainStepPassBase;
 
+  /// The options as they stand (after initializeOptions).
+  kiln::TrainStepPassOptions currentOptions() const {
+    kiln::TrainStepPassOptions options;
+    options.function = function;
+    options.optimizer = optimizer;
+    options.learningRate = learningRate;
+    options.momentum = momentum;
+    options.nesterov = nesterov;
+    options.rho = rho;
+    options.centered = centered;
+    options.initialAccumulator = initialAccumulator;
+    options.learningRateArgument = learningRateArgument;
+    options.beta1 = beta1;
+    options.beta2 = beta2;
+    options.epsilon = epsilon;
+    options.weightDecay = weightDecay;
+    options.clipNorm = clipNorm;
+    options.clipValue = clipValue;
+    options.lrSchedule = lrSchedule;
+    options.decaySteps = decaySteps;
+    options.decayRate = decayRate;
+    options.staircase = staircase;
+    options.alpha = alpha;
+    options.boundaries.assign(boundaries.begin(), boundaries.end());
+    options.values.assign(values.begin(), values.end());
+    return options;
+  }
+
   void runOnOperation() override {
     if (optimizer != "sgd" && optimizer != "adam" && optimizer != "adamw" &&
         optimizer != "rmsprop" && optimizer != "adagrad") {
@@ -485,3 +513,18 @@ struct TrainStepPass : kiln::impl::TrainStepPassBase<TrainStepPass> {
 };
 
 } // namespace
+
+LogicalResult kiln::parseTrainStepOptions(StringRef text,
+                                          kiln::TrainStepPassOptions &options,
+                                          std::string &error) {
+  // The pass's own option parser reads the text over the current values,
+  // which are then read back: one parser and one list of names, the pass's.
+  TrainStepPass pass(options);
+  if (failed(pass.initializeOptions(text, [&](const Twine &message) {
+        error = message.str();
+        return failure();
+      })))
+    return failure();
+  options = pass.currentOptions();
+  return success();
+}

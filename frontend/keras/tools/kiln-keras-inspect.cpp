@@ -18,9 +18,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontend/keras/KerasJson.h"
+#include "frontend/keras/file/KerasJson.h"
 
-#include "frontend/keras/KerasFile.h"
+#include "frontend/keras/file/KerasFile.h"
 
 #include <array>
 #include <cstdint>

@@ -19,41 +19,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kiln/dtype.h"
 #include "kiln/train.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#if defined(KILN_BUILDING_RUNTIME)
-#define KILN_API __attribute__((visibility("hidden")))
-#else
-#define KILN_API
-#endif
+/* KILN_API comes from kiln/dtype.h. */
 
-#ifndef KILN_STATUS_DEFINED
-#define KILN_STATUS_DEFINED
-/** Status codes returned by every fallible Kiln call. */
-typedef enum kiln_status_t {
-  KILN_OK = 0,
-  KILN_INVALID_ARGUMENT = 1, /**< a null pointer, a wrong size or batch */
-  KILN_OUT_OF_MEMORY = 2,
-  KILN_INTERNAL = 3,         /**< a malformed model library */
-  KILN_IO_ERROR = 4,
-  KILN_STOPPED_ON_NAN = 5, /**< fit: TerminateOnNaN stopped training */
-} kiln_status_t;
-#endif
-
-/** A tensor description: element type, rank and dimensions (-1 = dynamic;
- * a dynamic leading dimension is the batch). */
-typedef enum kiln_dtype_t {
-  KILN_F32 = 0, KILN_F64, KILN_F16, KILN_BF16,
-  KILN_I1, KILN_I8, KILN_I16, KILN_I32, KILN_I64,
-} kiln_dtype_t;
+/* kiln_status_t, kiln_dtype_t and the dtype functions are in
+ * kiln/dtype.h; .npy files in kiln/npy.h; loading a generated library in
+ * kiln/library.h. */
 
 #define KILN_MAX_RANK 8
 #define KILN_MAX_TENSORS 64
 
+/** A tensor description: element type, rank and dimensions (-1 = dynamic;
+ * a dynamic leading dimension is the batch). */
 typedef struct kiln_tensor_info_t {
   char name[64];
   kiln_dtype_t dtype;
@@ -89,12 +72,16 @@ KILN_API const kiln_tensor_info_t *kiln_model_input(const kiln_model_t *model,
                                                     int32_t index);
 KILN_API const kiln_tensor_info_t *kiln_model_output(const kiln_model_t *model,
                                                      int32_t index);
+/** The external weights of a model compiled with them ("param" lines of
+ * the description): what kiln_model_create_from_file loads. None (0) for a
+ * model whose weights are embedded. */
+KILN_API int32_t kiln_model_num_params(const kiln_model_t *model);
+KILN_API const kiln_tensor_info_t *kiln_model_param(const kiln_model_t *model,
+                                                    int32_t index);
 
 /** The number of elements of a tensor for `batch` examples. */
 KILN_API int64_t kiln_tensor_elements(const kiln_tensor_info_t *info,
                                       int64_t batch);
-/** The size in bytes of one element of `dtype`. */
-KILN_API size_t kiln_dtype_size(kiln_dtype_t dtype);
 
 /** Runs the model on `batch` examples. `inputs[i]` holds
  * `input_counts[i]` elements of input i; `outputs[i]` has room for

@@ -19,14 +19,9 @@ LogicalResult inferBroadcastResultType(OptLoc loc, ValueRange operands,
                                        Type elementType,
                                        SmallVectorImpl<Type> &inferred) {
   SmallVector<ArrayRef<int64_t>> shapes;
-  for (Value v : operands) {
-    ArrayRef<int64_t> shape;
-    if (failed(getOperandShape(loc, v, shape)))
-      return failure();
-    shapes.push_back(shape);
-  }
   DimVector result;
-  if (failed(inferBroadcastShape(loc, shapes, result)))
+  if (failed(getOperandShapes(loc, operands, shapes)) ||
+      failed(inferBroadcastShape(loc, shapes, result)))
     return failure();
   return pushTensor(inferred, result,
                     elementType ? elementType : getElementType(operands.back()));

@@ -15,18 +15,6 @@ using namespace kiln::detail;
 
 namespace kiln {
 
-LogicalResult MatmulOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  ArrayRef<int64_t> lhs, rhs;
-  DimVector result;
-  if (failed(getOperandShape(loc, adaptor.getLhs(), lhs)) ||
-      failed(getOperandShape(loc, adaptor.getRhs(), rhs)) ||
-      failed(inferMatmulShape(loc, lhs, rhs, result)))
-    return failure();
-  return pushTensor(inferred, result, getElementType(adaptor.getLhs()));
-}
-
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &inferred) {

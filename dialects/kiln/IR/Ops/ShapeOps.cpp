@@ -15,6 +15,19 @@ using namespace kiln::detail;
 
 namespace kiln {
 
+LogicalResult applyShapeRule(OptLoc loc, ValueRange operands,
+                             SmallVectorImpl<Type> &inferred, ShapeRule rule) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  if (failed(getOperandShapes(loc, operands, shapes)))
+    return failure();
+  if (shapes.empty())
+    return emitOptionalError(loc, "expected at least one operand");
+  DimVector result;
+  if (failed(rule(shapes, result)))
+    return failure();
+  return pushTensor(inferred, result, getElementType(operands.front()));
+}
+
 LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                            Adaptor adaptor,
                                            SmallVectorImpl<Type> &inferred) {
@@ -24,17 +37,6 @@ LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, OptLoc loc,
     return emitOptionalError(loc, "value must be a statically shaped tensor");
   inferred.push_back(type);
   return success();
-}
-
-LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &inferred) {
-  ArrayRef<int64_t> input;
-  DimVector result;
-  if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
-      failed(inferReshapeShape(loc, input, adaptor.getShape(), result)))
-    return failure();
-  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
 }
 
 LogicalResult ShapeOfOp::inferReturnTypes(MLIRContext *ctx, OptLoc loc,
@@ -104,73 +106,6 @@ LogicalResult GatherElementsOp::inferReturnTypes(
   return pushTensor(inferred, indices, getElementType(adaptor.getData()));
 }
 
-LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &inferred) {
-  ArrayRef<int64_t> input;
-  DimVector result;
-  if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
-      failed(inferTransposeShape(loc, input, adaptor.getPermutation(), result)))
-    return failure();
-  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
-}
-
-LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  SmallVector<ArrayRef<int64_t>> shapes;
-  for (Value v : adaptor.getInputs()) {
-    ArrayRef<int64_t> shape;
-    if (failed(getOperandShape(loc, v, shape)))
-      return failure();
-    shapes.push_back(shape);
-  }
-  DimVector result;
-  if (failed(inferConcatShape(loc, shapes,
-                              static_cast<int64_t>(adaptor.getAxis()), result)))
-    return failure();
-  return pushTensor(inferred, result,
-                    getElementType(adaptor.getInputs().front()));
-}
-
-LogicalResult SliceOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                        Adaptor adaptor,
-                                        SmallVectorImpl<Type> &inferred) {
-  ArrayRef<int64_t> input;
-  DimVector result;
-  if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
-      failed(inferSliceShape(loc, input, adaptor.getAxes(),
-                             adaptor.getStarts(), adaptor.getEnds(),
-                             adaptor.getSteps(), result)))
-    return failure();
-  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
-}
-
-LogicalResult PadOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &inferred) {
-  ArrayRef<int64_t> input;
-  DimVector result;
-  if (failed(getOperandShape(loc, adaptor.getInput(), input)) ||
-      failed(inferPadShape(loc, input, adaptor.getLow(), adaptor.getHigh(),
-                           adaptor.getMode() == PadMode::reflect, result)))
-    return failure();
-  return pushTensor(inferred, result, getElementType(adaptor.getInput()));
-}
-
-LogicalResult GatherOp::inferReturnTypes(MLIRContext *, OptLoc loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &inferred) {
-  ArrayRef<int64_t> data, indices;
-  DimVector result;
-  if (failed(getOperandShape(loc, adaptor.getData(), data)) ||
-      failed(getOperandShape(loc, adaptor.getIndices(), indices)) ||
-      failed(inferGatherShape(loc, data, indices,
-                              static_cast<int64_t>(adaptor.getAxis()), result)))
-    return failure();
-  return pushTensor(inferred, result, getElementType(adaptor.getData()));
-}
-
 LogicalResult BroadcastToOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                               Adaptor adaptor,
                                               SmallVectorImpl<Type> &inferred) {
@@ -199,32 +134,6 @@ bool BroadcastToOp::isExpandedDim(int64_t i) {
 //===----------------------------------------------------------------------===//
 // Losses
 //===----------------------------------------------------------------------===//
-
-LogicalResult SoftmaxCrossEntropyOp::inferReturnTypes(
-    MLIRContext *, OptLoc loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  ArrayRef<int64_t> logits, labels;
-  DimVector result;
-  if (failed(getOperandShape(loc, adaptor.getLogits(), logits)) ||
-      failed(getOperandShape(loc, adaptor.getLabels(), labels)) ||
-      failed(inferSoftmaxCrossEntropyShape(
-          loc, logits, labels, static_cast<int64_t>(adaptor.getAxis()),
-          result)))
-    return failure();
-  return pushTensor(inferred, result, getElementType(adaptor.getLogits()));
-}
-
-LogicalResult SparseSoftmaxCrossEntropyOp::inferReturnTypes(
-    MLIRContext *, OptLoc loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &inferred) {
-  ArrayRef<int64_t> logits, labels;
-  DimVector result;
-  if (failed(getOperandShape(loc, adaptor.getLogits(), logits)) ||
-      failed(getOperandShape(loc, adaptor.getLabels(), labels)) ||
-      failed(inferSparseSoftmaxCrossEntropyShape(loc, logits, labels, result)))
-    return failure();
-  return pushTensor(inferred, result, getElementType(adaptor.getLogits()));
-}
 
 LogicalResult SigmoidCrossEntropyOp::inferReturnTypes(
     MLIRContext *, OptLoc loc, Adaptor adaptor,

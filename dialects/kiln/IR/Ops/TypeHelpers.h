@@ -30,6 +30,19 @@ inline LogicalResult getOperandShape(OptLoc loc, mlir::Value value,
   return mlir::success();
 }
 
+/// The shapes of every operand, in order.
+inline LogicalResult
+getOperandShapes(OptLoc loc, mlir::ValueRange values,
+                 llvm::SmallVectorImpl<llvm::ArrayRef<int64_t>> &shapes) {
+  for (mlir::Value v : values) {
+    llvm::ArrayRef<int64_t> shape;
+    if (mlir::failed(getOperandShape(loc, v, shape)))
+      return mlir::failure();
+    shapes.push_back(shape);
+  }
+  return mlir::success();
+}
+
 inline mlir::Type getElementType(mlir::Value value) {
   return llvm::cast<mlir::ShapedType>(value.getType()).getElementType();
 }

@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "dialects/kiln/Transforms/Passes.h"
+
 #include "mlir/IR/Location.h"
 #include "mlir/IR/Value.h"
 
@@ -218,12 +220,17 @@ private:
 Tensor Input(const Shape &shape, DType dtype = DType::Float32,
              const std::string &name = "");
 
-/// An optimizer for Model::compile, with Keras's names and defaults; more
-/// kiln-train-step options go in `options` ("momentum" -> "0.9", ...).
+/// An optimizer for Model::compile, with Keras's defaults: the settings
+/// are kiln-train-step's own options (`optimizer`, `learningRate`,
+/// `momentum`, `clipNorm`, schedules, ...), so a setting the pass knows is
+/// one the API knows.
 struct Optimizer {
-  std::string name = "rmsprop";
-  double learningRate = 0.001;
-  std::vector<std::pair<std::string, std::string>> options;
+  /// Keras's default optimizer: RMSprop with learning rate 0.001.
+  Optimizer() {
+    settings.optimizer = "rmsprop";
+    settings.learningRate = 0.001;
+  }
+  TrainStepPassOptions settings;
 };
 Optimizer SGD(double learningRate = 0.01, double momentum = 0.0,
               bool nesterov = false);
@@ -343,7 +350,9 @@ private:
   std::vector<Tensor> inputs_, outputs_;
   std::vector<std::shared_ptr<Node>> order_;
   std::shared_ptr<TrainingSession> session_;
-  std::string lossOptions_, optimizerOptions_;
+  bool compiled_ = false;
+  AddLossPassOptions loss_;        ///< from compile(): loss and metrics
+  TrainStepPassOptions optimizer_; ///< from compile(): the optimizer
   TrainingSession &session();
 };
 

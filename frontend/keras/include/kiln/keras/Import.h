@@ -8,6 +8,7 @@
 #define KILN_KERAS_IMPORT_H
 
 #include "kiln/keras/Core.h"
+#include "dialects/kiln/Transforms/Passes.h"
 
 #include <memory>
 #include <string>
@@ -53,16 +54,18 @@ bool importKerasFile(const std::string &path, const std::string &weightsPath,
                      KerasImportResult &result, bool trainable = false);
 
 /// What a Keras file's compile_config (Keras 3) or training_config (Keras
-/// 2) says about training, as the names kiln-add-loss and kiln-train-step
-/// take.
+/// 2) says about training, as kiln-add-loss and kiln-train-step take it.
 struct KerasTrainingConfig {
   std::string loss;       ///< snake_case ("sparse_categorical_crossentropy")
   bool fromLogits = false;
   std::vector<std::string> metrics;
-  std::string optimizer;  ///< lower case ("adam", "sgd", "rmsprop", ...)
-  /// Optimizer options as kiln-train-step names ("learning-rate",
-  /// "momentum", "beta1", ...) with their values.
-  std::vector<std::pair<std::string, std::string>> optimizerOptions;
+  /// The optimizer, lower case ("adam", "sgd", "rmsprop", ...); empty when
+  /// the file names none.
+  std::string optimizer;
+  /// Its hyperparameters the file gives (learning rate, momentum, betas,
+  /// clipping ...) over kiln-train-step's defaults; `optimizer` is
+  /// settings.optimizer when the file names one.
+  TrainStepPassOptions settings;
 };
 
 /// Parses the training JSON of KerasImportResult; false with `error` set
