@@ -71,12 +71,11 @@ TrainingSession::create(mlir::ModuleOp module, CompileOptions options,
   // parses it (the one parser).
   if (kiln_library_open(so.c_str(), options.name.c_str(), &s->library_) !=
       KILN_OK) {
-    error = std::string("cannot load the trainable library: ") +
-            kiln_last_error();
+    error = kiln_last_error();
     return nullptr;
   }
   auto create = s->fn<int (*)(kiln_model_t **)>("create");
-  if (!create) {
+  if (!s->symbol("fit") || !s->symbol("train_step")) {
     error = "the library '" + std::string(so) + "' is not trainable";
     return nullptr;
   }

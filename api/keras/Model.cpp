@@ -207,9 +207,11 @@ TrainingSession &Model::session() {
     o.training.optimizer = optimizer_;
     std::string error;
     session_ = TrainingSession::create(*module, o, error);
+    // An empty error: the compiler's diagnostics say why.
     if (!session_)
-      throw Error("compiling the training step of '" + name() + "' failed:\n" +
-                  cc.messages() + error);
+      throw Error(error.empty() ? "compiling the training step of '" + name() +
+                                      "' failed:\n" + cc.messages()
+                                : "fit: " + error);
   }
   return *session_;
 }

@@ -438,6 +438,9 @@ kiln_status_t kiln_npy_write(const char *path, const kiln_tensor_t *t) {
       return fail(KILN_INVALID_ARGUMENT,
                   "cannot write '%s': dimension %d has size %lld", path, (int)i,
                   (long long)t->dims[i]);
+    if (t->dims[i] && elements > SIZE_MAX / 16 / (size_t)t->dims[i])
+      return fail(KILN_INVALID_ARGUMENT, "cannot write '%s': too many elements",
+                  path);
     elements *= (size_t)t->dims[i];
   }
   size_t bytes = elements * kiln_dtype_size((kiln_dtype_t)t->dtype);
@@ -475,21 +478,33 @@ kiln_status_t kiln_npy_write(const char *path, const kiln_tensor_t *t) {
     if (fd < 0 && errno != EEXIST)
       break;
   }
+  int error = fd < 0 ? errno : 0;
   FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+  if (fd >= 0 && !f)
+    error = errno;
   int ok = f != NULL;
   ok = ok && fwrite(prefix, 1, sizeof prefix, f) == sizeof prefix &&
        fwrite(header, 1, headerLen, f) == headerLen &&
        (!bytes || fwrite(t->data, 1, bytes, f) == bytes);
   ok = ok && fflush(f) == 0;
-  if (f)
-    ok = fclose(f) == 0 && ok;
-  else if (fd >= 0)
+  if (!ok && !error)
+    error = errno;
+  if (f) {
+    int closed = fclose(f) == 0;
+    if (ok && !closed)
+      error = errno;
+    ok = closed && ok;
+  } else if (fd >= 0)
     close(fd);
-  ok = ok && rename(temp, path) == 0;
+  if (ok && rename(temp, path) != 0) {
+    error = errno;
+    ok = 0;
+  }
   if (!ok && fd >= 0)
     unlink(temp);
   free(temp);
   if (!ok)
-    return fail(KILN_IO_ERROR, "cannot write '%s'", path);
+    return fail(KILN_IO_ERROR, "cannot write '%s': %s", path,
+                error ? strerror(error) : "I/O error");
   return KILN_OK;
 }

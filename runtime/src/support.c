@@ -11,6 +11,7 @@
 
 #include "model.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,7 +70,8 @@ kiln_status_t kiln_read_file(const char *path, const char *what,
   *size = 0;
   FILE *f = fopen(path, "rb");
   if (!f)
-    return kiln_runtime_fail(KILN_IO_ERROR, "cannot open %s '%s'", what, path);
+    return kiln_runtime_fail(KILN_IO_ERROR, "cannot open %s '%s': %s", what,
+                             path, strerror(errno));
   long end = -1;
   if (fseek(f, 0, SEEK_END) == 0)
     end = ftell(f);

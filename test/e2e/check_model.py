@@ -16,7 +16,10 @@ The reference must assign every output by name. The error measure is the
 norm-wise relative error ||y - ref|| / max(||ref||, tiny).
 """
 import ctypes
+import json
+import os
 import re
+import subprocess
 import sys
 
 import numpy as np
@@ -26,18 +29,18 @@ DTYPES = {"f32": np.float32, "f64": np.float64, "f16": np.float16,
           "i64": np.int64}
 
 
-def parse_description(text):
-    lines = text.strip().split("\n")
-    if lines[0] != "kiln-model 1":
-        sys.exit(f"bad description header: {lines[0]!r}")
-    inputs, outputs = [], []
-    for line in lines[1:]:
-        if line.split()[0] not in ("in", "out"):
-            continue  # size checks, training entries: the runtime's business
-        kind, name, dtype, rank, *dims = line.split()
-        entry = (name, dtype, [int(d) for d in dims[: int(rank)]])
-        (inputs if kind == "in" else outputs).append(entry)
-    return inputs, outputs
+def describe(lib_path, name):
+    """The library's inputs and outputs as (name, dtype, dims) lists, read by
+    the runtime's description parser through `kiln describe` (the tool is
+    $KILN, which the e2e lit config sets)."""
+    kiln = os.environ.get("KILN", "kiln")
+    out = subprocess.run([kiln, "describe", lib_path, "--name", name],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"kiln describe {lib_path}: {out.stderr.strip()}")
+    d = json.loads(out.stdout)
+    entries = lambda key: [(t["name"], t["dtype"], t["dims"]) for t in d[key]]
+    return entries("inputs"), entries("outputs")
 
 
 def main():
@@ -52,9 +55,7 @@ def main():
               for m in re.findall(r"^// RANGE: (\S+) (\S+) (\S+)$", text, re.M)}
 
     lib = ctypes.CDLL(lib_path)
-    describe = getattr(lib, f"{name}_description")
-    describe.restype = ctypes.c_char_p
-    inputs, outputs = parse_description(describe().decode())
+    inputs, outputs = describe(lib_path, name)
     dynamic = any(-1 in dims for _, _, dims in inputs + outputs)
     batches = ([int(b) for b in batches_m.group(1).split()] if batches_m
                else ([1, 3, 64] if dynamic else [1]))

@@ -23,16 +23,14 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_model import DTYPES, parse_description  # noqa: E402
+from check_model import DTYPES, describe  # noqa: E402
 
 
 class Lib:
     def __init__(self, path, name):
         self.lib = ctypes.CDLL(path)
         self.name = name
-        describe = getattr(self.lib, f"{name}_description")
-        describe.restype = ctypes.c_char_p
-        self.inputs, self.outputs = parse_description(describe().decode())
+        self.inputs, self.outputs = describe(path, name)
         self.model = ctypes.c_void_p()
         if getattr(self.lib, f"{name}_create")(ctypes.byref(self.model)) != 0:
             sys.exit(f"{name}: create failed")

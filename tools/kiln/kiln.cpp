@@ -6,6 +6,7 @@
 //   kiln compile MODEL -o DIR [--name NAME] [--emit=...]
 //   kiln train MODEL --data D [--epochs N ...]   (Train.cpp)
 //   kiln run libNAME.so --input x.npy ...
+//   kiln describe libNAME.so                     (JSON, for scripts)
 //   kiln summary MODEL
 //
 //===----------------------------------------------------------------------===//
@@ -28,6 +29,7 @@
 #include "mlir/Parser/Parser.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -122,6 +124,17 @@ cl::opt<bool> importDynamicBatch(
     "dynamic-batch",
     cl::desc("Make the leading dimension of every input dynamic"),
     cl::sub(importCmd), cl::cat(importOptions));
+
+cl::OptionCategory describeOptions("kiln describe options");
+cl::SubCommand describeCmd("describe",
+                           "Print a generated library's tensors as JSON, as "
+                           "the runtime reads its description");
+cl::opt<std::string> describeLibrary(cl::Positional, cl::desc("<libNAME.so>"),
+                                     cl::Required, cl::sub(describeCmd),
+                                     cl::cat(describeOptions));
+cl::opt<std::string> describeName("name",
+                                  cl::desc("Model name (default: from libNAME.so)"),
+                                  cl::sub(describeCmd), cl::cat(describeOptions));
 
 cl::SubCommand summaryCmd("summary",
                           "Print the Keras-style summary of a model file");
@@ -278,6 +291,53 @@ std::string shapeText(const kiln_tensor_info_t &info) {
   return shapeText(ArrayRef<int64_t>(info.dims, info.rank));
 }
 
+/// `kiln describe`: the library's tensors, read by the runtime's one parser
+/// of the description, for scripts (the e2e checkers use it).
+int runDescribe() {
+  kiln_library_t *lib = nullptr;
+  if (kiln_library_open(describeLibrary.c_str(),
+                        describeName.empty() ? nullptr : describeName.c_str(),
+                        &lib) != KILN_OK) {
+    errs() << "kiln describe: " << kiln_last_error() << "\n";
+    return 1;
+  }
+  llvm::scope_exit closeLib([&] { kiln_library_close(lib); });
+  const kiln_model_t *m = kiln_library_model(lib);
+  using Count = int32_t (*)(const kiln_model_t *);
+  using Info = const kiln_tensor_info_t *(*)(const kiln_model_t *, int32_t);
+  const struct {
+    const char *key;
+    Count count;
+    Info info;
+  } lists[] = {{"inputs", kiln_model_num_inputs, kiln_model_input},
+               {"outputs", kiln_model_num_outputs, kiln_model_output},
+               {"params", kiln_model_num_params, kiln_model_param},
+               {"targets", kiln_model_num_targets, kiln_model_target},
+               {"metrics", kiln_model_num_metrics, kiln_model_metric},
+               {"state", kiln_model_num_state, kiln_model_state_info}};
+  llvm::json::OStream json(outs(), 2);
+  json.object([&] {
+    json.attribute("name", kiln_library_name(lib));
+    json.attribute("description_version", KILN_DESCRIPTION_VERSION);
+    for (const auto &list : lists)
+      json.attributeArray(list.key, [&] {
+        for (int32_t i = 0; i < list.count(m); ++i) {
+          const kiln_tensor_info_t *t = list.info(m, i);
+          json.object([&] {
+            json.attribute("name", t->name);
+            json.attribute("dtype", kiln_dtype_name(t->dtype));
+            json.attributeArray("dims", [&] {
+              for (int32_t d = 0; d < t->rank; ++d)
+                json.value(t->dims[d]);
+            });
+          });
+        }
+      });
+  });
+  outs() << "\n";
+  return 0;
+}
+
 int runRun() {
   auto fail = [](const Twine &message) {
     errs() << "kiln run: " << message << "\n";
@@ -403,6 +463,7 @@ int main(int argc, char **argv) {
   hideUnrelatedOptions(importCmd, {&importOptions});
   hideUnrelatedOptions(runCmd, {&runOptions});
   hideUnrelatedOptions(summaryCmd, {&summaryOptions});
+  hideUnrelatedOptions(describeCmd, {&describeOptions});
   hideUnrelatedOptions(kiln_tool::trainCmd, {&kiln_tool::trainOptions});
   cl::ParseCommandLineOptions(argc, argv,
                               "kiln: an ahead-of-time compiler for neural "
@@ -413,11 +474,14 @@ int main(int argc, char **argv) {
     return runRun();
   if (summaryCmd)
     return runSummary();
+  if (describeCmd)
+    return runDescribe();
   if (importCmd)
     return runImport();
   if (kiln_tool::trainCmd)
     return kiln_tool::runTrain(findRuntimeArchive(argv[0]).c_str());
-  errs() << "kiln: expected a subcommand (compile, import, train, run, summary); see "
+  errs() << "kiln: expected a subcommand (compile, import, train, run, "
+            "describe, summary); see "
             "kiln --help\n";
   return 1;
 }

@@ -523,8 +523,14 @@ LogicalResult kiln::parseTrainStepOptions(StringRef text,
   if (failed(pass.initializeOptions(text, [&](const Twine &message) {
         error = message.str();
         return failure();
-      })))
+      }))) {
+    // LLVM's option parser reports a bad value itself, without a message
+    // for the handler.
+    if (error.empty())
+      error = "cannot read '" + text.str() +
+              "' as kiln-train-step options (name=value, space separated)";
     return failure();
+  }
   options = pass.currentOptions();
   return success();
 }

@@ -130,9 +130,14 @@ LayerNormalization::computeOutputShapes(const std::vector<Shape> &in) {
   // dimensions' shape.
   const Shape &s = in.front();
   runShapeRule(*this, [&](std::optional<Location> loc) {
+    // gamma and beta as built (constants of the normalized shape without
+    // them).
     llvm::SmallVector<int64_t> input = toKiln(s), param;
-    for (int64_t a : axes_)
-      param.push_back(a < static_cast<int64_t>(input.size()) ? input[a] : 0);
+    if (!weights().empty())
+      param = toKiln(weights().front().shape);
+    else
+      for (int64_t a : axes_)
+        param.push_back(a < static_cast<int64_t>(input.size()) ? input[a] : 0);
     return verifyLayerNormShapes(loc, input, axes_, param, param);
   });
   return {s};

@@ -108,7 +108,7 @@ LogicalResult layerNorm(NodeContext &c) {
   ArrayRef<int64_t> normalized = t.getShape().drop_front(axis);
   auto hasNormalizedShape = [&](int i) {
     auto p = c.typeOf(i);
-    return p && p.getShape() == normalized &&
+    return p && p.hasStaticShape() && p.getShape() == normalized &&
            p.getElementType() == t.getElementType();
   };
   if (!wantsOutput(c, 1) && !wantsOutput(c, 2) && hasNormalizedShape(1) &&

@@ -5,7 +5,10 @@ exporter emits them (one output, Y), with an input and the NumPy reference:
   ln_last.onnx  axis -1 over [N, 4, 8], scale and bias [8]
   ln_two.onnx   axis 1 over [N, 4, 8], scale [4, 8], no bias
   ln_stats.onnx axis -1 with the Mean and InvStdDev outputs too
-x.npy holds a batch of 3; <name>.expected.npy the reference of Y."""
+  ln_dyn.onnx   axis -1 over [N, D] with D dynamic and the scale a graph
+                input [D], no bias (the op needs static parameter shapes)
+x.npy holds a batch of 3; <name>.expected.npy the reference of Y;
+x2.npy, scale2.npy and ln_dyn.expected.npy are ln_dyn's."""
 import sys
 
 import numpy as np
@@ -61,3 +64,20 @@ write("ln_last", -1, rng.standard_normal(8).astype(np.float32),
 write("ln_two", 1, rng.standard_normal((4, 8)).astype(np.float32), None)
 write("ln_stats", -1, rng.standard_normal(8).astype(np.float32),
       rng.standard_normal(8).astype(np.float32), stats=True)
+
+
+# Dynamic normalized size: the scale is an input of shape [D].
+x2 = rng.standard_normal((3, 8)).astype(np.float32)
+scale2 = rng.standard_normal(8).astype(np.float32)
+np.save(f"{out}/x2.npy", x2)
+np.save(f"{out}/scale2.npy", scale2)
+dyn = helper.make_graph(
+    [helper.make_node("LayerNormalization", ["x", "scale"], ["y"], name="ln",
+                      axis=-1, epsilon=1e-5)], "ln_dyn",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", "D"]),
+     helper.make_tensor_value_info("scale", TensorProto.FLOAT, ["D"])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", "D"])])
+dyn_model = helper.make_model(dyn, opset_imports=[helper.make_opsetid("", 17)])
+onnx.checker.check_model(dyn_model)
+onnx.save(dyn_model, f"{out}/ln_dyn.onnx")
+np.save(f"{out}/ln_dyn.expected.npy", reference(x2, scale2, None, 1, 1e-5))

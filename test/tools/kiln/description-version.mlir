@@ -17,6 +17,19 @@
 // RUN: kiln compile %s -o %t --name ok
 // RUN: kiln run %t/libok.so --input %t/x.npy | FileCheck %s --check-prefix=OK
 // OK: output 'output0': f32 [2, 3]
+// `kiln describe` prints what the runtime reads of the description.
+// RUN: kiln describe %t/libok.so | FileCheck %s --check-prefix=DESCRIBE
+// DESCRIBE: "name": "ok",
+// DESCRIBE: "description_version": 1,
+// DESCRIBE: "inputs": [
+// DESCRIBE: "name": "input0",
+// DESCRIBE-NEXT: "dtype": "f32",
+// DESCRIBE-NEXT: "dims": [
+// DESCRIBE-NEXT: -1,
+// DESCRIBE-NEXT: 3
+// DESCRIBE: "outputs": [
+// RUN: not kiln describe %t/libother.so 2>&1 | FileCheck %s --check-prefix=DESCRIBE-OTHER
+// DESCRIBE-OTHER: kiln describe: '{{.*}}libother.so': the model description is version 0; this runtime reads version 1
 func.func @ok(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
   %y = kiln.relu %x : tensor<?x3xf32>
   return %y : tensor<?x3xf32>
