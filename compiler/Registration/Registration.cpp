@@ -91,6 +91,84 @@ LogicalResult buildRegisteredCPUPipeline(
   return success();
 }
 
+/// `kiln-training-pipeline`'s options: the model function, the loss and
+/// metrics (kiln-add-loss's names) and the optimizer; further
+/// kiln-train-step options as `optimizer-options`.
+struct TrainingPipelineCLOptions
+    : PassPipelineOptions<TrainingPipelineCLOptions> {
+  Option<std::string> forward{*this, "forward",
+                              llvm::cl::desc("The model function")};
+  Option<bool> separateTraining{
+      *this, "separate-training",
+      llvm::cl::desc("The module has <forward>_training, the training-mode "
+                     "forward whose loss the step differentiates"),
+      llvm::cl::init(false)};
+  Option<std::string> loss{*this, "loss", llvm::cl::desc("Keras loss name"),
+                           llvm::cl::init("mean_squared_error")};
+  Option<bool> fromLogits{*this, "from-logits",
+                          llvm::cl::desc("The cross-entropy takes logits"),
+                          llvm::cl::init(false)};
+  ListOption<std::string> metrics{*this, "metrics",
+                                  llvm::cl::desc("Keras metric names")};
+  Option<std::string> optimizer{*this, "optimizer",
+                                llvm::cl::desc("sgd, adam, adamw, rmsprop, adagrad"),
+                                llvm::cl::init("sgd")};
+  Option<std::string> optimizerOptions{
+      *this, "optimizer-options",
+      llvm::cl::desc("More kiln-train-step options, e.g. 'momentum=0.9'")};
+};
+
+LogicalResult buildRegisteredTrainingPipeline(
+    OpPassManager &pm, StringRef text,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  TrainingPipelineCLOptions options;
+  if (failed(options.parseFromString(text)))
+    return failure();
+  if (options.forward.empty())
+    return errorHandler("kiln-training-pipeline: name the model function "
+                        "with forward=NAME");
+  kiln::TrainingPipelineOptions training;
+  training.forward = options.forward;
+  training.separateTraining = options.separateTraining;
+  training.loss.loss = options.loss;
+  training.loss.fromLogits = options.fromLogits;
+  training.loss.metrics.assign(options.metrics.begin(), options.metrics.end());
+  training.optimizer.optimizer = options.optimizer;
+  std::string error;
+  if (failed(kiln::parseTrainStepOptions(options.optimizerOptions,
+                                         training.optimizer, error)))
+    return errorHandler("kiln-training-pipeline: " + error);
+  kiln::buildTrainingPipeline(pm, training);
+  return success();
+}
+
+/// `kiln-cuda-pipeline`: the GPU slot, which reports that it is empty.
+struct CUDAPipelineOptions : PassPipelineOptions<CUDAPipelineOptions> {
+  Option<std::string> gpu{*this, "gpu", llvm::cl::desc("SM architecture"),
+                          llvm::cl::init("sm_90")};
+};
+
+LogicalResult buildRegisteredCUDAPipeline(
+    OpPassManager &pm, StringRef text,
+    function_ref<LogicalResult(const Twine &)> errorHandler) {
+  CUDAPipelineOptions options;
+  if (failed(options.parseFromString(text)))
+    return failure();
+  kiln::TargetOptions target;
+  target.kind = kiln::TargetKind::CUDA;
+  target.gpuChip = options.gpu;
+  MLIRContext scratch;
+  std::string error;
+  ScopedDiagnosticHandler handler(&scratch, [&](Diagnostic &diag) {
+    error = diag.str();
+    return success();
+  });
+  if (failed(kiln::buildTargetPipeline(pm, target, kiln::Stage::LLVMDialect,
+                                       UnknownLoc::get(&scratch))))
+    return errorHandler("kiln-cuda-pipeline: " + error);
+  return success();
+}
+
 void registerKilnPipelines() {
   PassPipelineRegistration<>(
       "kiln-pipeline", "The kiln-level phase of every target",
@@ -102,6 +180,21 @@ void registerKilnPipelines() {
       buildRegisteredCPUPipeline,
       [](function_ref<void(const detail::PassOptions &)> optHandler) {
         optHandler(CPUPipelineOptions());
+      });
+  registerPassPipeline(
+      "kiln-training-pipeline",
+      "What `kiln compile` and `kiln train` add for a trainable library: "
+      "kiln-add-loss on the model function (and its training-mode twin), "
+      "then kiln-train-step",
+      buildRegisteredTrainingPipeline,
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(TrainingPipelineCLOptions());
+      });
+  registerPassPipeline(
+      "kiln-cuda-pipeline", "The CUDA target's pipeline (not yet built)",
+      buildRegisteredCUDAPipeline,
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(CUDAPipelineOptions());
       });
 }
 
