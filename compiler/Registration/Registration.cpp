@@ -59,36 +59,22 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("The library's functions (default: every public one)")};
 };
 
-LogicalResult buildRegisteredCPUPipeline(
-    OpPassManager &pm, StringRef text,
-    function_ref<LogicalResult(const Twine &)> errorHandler) {
-  CPUPipelineOptions options;
-  if (failed(options.parseFromString(text)))
-    return failure();
+LogicalResult buildCPU(OpPassManager &pm, const CPUPipelineOptions &options,
+                       Location loc) {
   if (options.stage != "linalg" && options.stage != "llvm-dialect")
-    return errorHandler("kiln-cpu-pipeline: unknown stage '" + options.stage +
-                        "' (expected linalg or llvm-dialect)");
+    return emitError(loc, "unknown stage '")
+           << options.stage << "' (expected linalg or llvm-dialect)";
   kiln::TargetOptions target;
   target.triple = options.triple;
   target.cpu = options.cpu;
   target.vectorWidth = options.vectorWidth;
-  // Resolving reports through a location; a scratch context gives one.
-  MLIRContext scratch;
-  std::string error;
-  ScopedDiagnosticHandler handler(&scratch, [&](Diagnostic &diag) {
-    error = diag.str();
-    return success();
-  });
-  if (failed(kiln::resolveTargetOptions(target, UnknownLoc::get(&scratch))))
-    return errorHandler("kiln-cpu-pipeline: " + error);
+  if (failed(kiln::resolveTargetOptions(target, loc)))
+    return failure();
   kiln::buildKilnPipeline(pm);
   kiln::buildExportPipeline(pm, options.functions);
   kiln::Stage stage = options.stage == "linalg" ? kiln::Stage::Linalg
                                                 : kiln::Stage::LLVMDialect;
-  if (failed(kiln::buildTargetPipeline(pm, target, stage,
-                                       UnknownLoc::get(&scratch))))
-    return errorHandler("kiln-cpu-pipeline: " + error);
-  return success();
+  return kiln::buildTargetPipeline(pm, target, stage, loc);
 }
 
 /// `kiln-training-pipeline`'s options: the model function, the loss and
@@ -118,15 +104,11 @@ struct TrainingPipelineCLOptions
       llvm::cl::desc("More kiln-train-step options, e.g. 'momentum=0.9'")};
 };
 
-LogicalResult buildRegisteredTrainingPipeline(
-    OpPassManager &pm, StringRef text,
-    function_ref<LogicalResult(const Twine &)> errorHandler) {
-  TrainingPipelineCLOptions options;
-  if (failed(options.parseFromString(text)))
-    return failure();
+LogicalResult buildTraining(OpPassManager &pm,
+                            const TrainingPipelineCLOptions &options,
+                            Location loc) {
   if (options.forward.empty())
-    return errorHandler("kiln-training-pipeline: name the model function "
-                        "with forward=NAME");
+    return emitError(loc, "name the model function with forward=NAME");
   kiln::TrainingPipelineOptions training;
   training.forward = options.forward;
   training.separateTraining = options.separateTraining;
@@ -137,7 +119,7 @@ LogicalResult buildRegisteredTrainingPipeline(
   std::string error;
   if (failed(kiln::parseTrainStepOptions(options.optimizerOptions,
                                          training.optimizer, error)))
-    return errorHandler("kiln-training-pipeline: " + error);
+    return emitError(loc, error);
   kiln::buildTrainingPipeline(pm, training);
   return success();
 }
@@ -148,54 +130,65 @@ struct CUDAPipelineOptions : PassPipelineOptions<CUDAPipelineOptions> {
                           llvm::cl::init("sm_90")};
 };
 
-LogicalResult buildRegisteredCUDAPipeline(
-    OpPassManager &pm, StringRef text,
-    function_ref<LogicalResult(const Twine &)> errorHandler) {
-  CUDAPipelineOptions options;
-  if (failed(options.parseFromString(text)))
-    return failure();
+LogicalResult buildCUDA(OpPassManager &pm, const CUDAPipelineOptions &options,
+                        Location loc) {
   kiln::TargetOptions target;
   target.kind = kiln::TargetKind::CUDA;
   target.gpuChip = options.gpu;
-  MLIRContext scratch;
-  std::string error;
-  ScopedDiagnosticHandler handler(&scratch, [&](Diagnostic &diag) {
-    error = diag.str();
-    return success();
-  });
-  if (failed(kiln::buildTargetPipeline(pm, target, kiln::Stage::LLVMDialect,
-                                       UnknownLoc::get(&scratch))))
-    return errorHandler("kiln-cuda-pipeline: " + error);
-  return success();
+  return kiln::buildTargetPipeline(pm, target, kiln::Stage::LLVMDialect, loc);
+}
+
+/// Registers pipeline `arg`, whose options `Options` parse from the text
+/// and whose builder reports errors at a location: a scratch context gives
+/// one and keeps the first message, which the pass manager reports as
+/// "ARG: message".
+template <typename Options>
+void registerPipeline(StringRef arg, StringRef description,
+                      LogicalResult (*build)(OpPassManager &, const Options &,
+                                             Location)) {
+  std::string name = arg.str();
+  registerPassPipeline(
+      arg, description,
+      [name, build](OpPassManager &pm, StringRef text,
+                    function_ref<LogicalResult(const Twine &)> errorHandler)
+          -> LogicalResult {
+        Options options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        MLIRContext scratch;
+        std::string error;
+        ScopedDiagnosticHandler handler(&scratch, [&](Diagnostic &diag) {
+          if (error.empty())
+            error = diag.str();
+          return success();
+        });
+        if (failed(build(pm, options, UnknownLoc::get(&scratch))))
+          return errorHandler(name + ": " + error);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(Options());
+      });
 }
 
 void registerKilnPipelines() {
   PassPipelineRegistration<>(
       "kiln-pipeline", "The kiln-level phase of every target",
       [](OpPassManager &pm) { kiln::buildKilnPipeline(pm); });
-  registerPassPipeline(
+  registerPipeline<CPUPipelineOptions>(
       "kiln-cpu-pipeline",
       "What `kiln compile` runs for a CPU: kiln level, export, linalg, "
       "tiling, bufferization, LLVM dialect",
-      buildRegisteredCPUPipeline,
-      [](function_ref<void(const detail::PassOptions &)> optHandler) {
-        optHandler(CPUPipelineOptions());
-      });
-  registerPassPipeline(
+      buildCPU);
+  registerPipeline<TrainingPipelineCLOptions>(
       "kiln-training-pipeline",
       "What `kiln compile` and `kiln train` add for a trainable library: "
       "kiln-add-loss on the model function (and its training-mode twin), "
       "then kiln-train-step",
-      buildRegisteredTrainingPipeline,
-      [](function_ref<void(const detail::PassOptions &)> optHandler) {
-        optHandler(TrainingPipelineCLOptions());
-      });
-  registerPassPipeline(
+      buildTraining);
+  registerPipeline<CUDAPipelineOptions>(
       "kiln-cuda-pipeline", "The CUDA target's pipeline (not yet built)",
-      buildRegisteredCUDAPipeline,
-      [](function_ref<void(const detail::PassOptions &)> optHandler) {
-        optHandler(CUDAPipelineOptions());
-      });
+      buildCUDA);
 }
 
 } // namespace

@@ -63,10 +63,19 @@ LogicalResult resolveTargetOptions(TargetOptions &options, Location loc) {
       f.AddFeature(feature.first(), feature.second);
     options.features = f.getString();
   }
+  // LLVM itself only warns about a CPU it does not know (and compiles for
+  // a generic one); asked with no CPU, it says which it knows.
+  if (!options.cpu.empty()) {
+    std::unique_ptr<llvm::MCSubtargetInfo> generic(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (generic && !generic->isCPUStringValid(options.cpu))
+      return emitError(loc, "unknown CPU '")
+             << options.cpu << "' for target '" << tripleName << "'";
+  }
+  // What the CPU name and features give, as LLVM reads them.
+  std::unique_ptr<llvm::MCSubtargetInfo> sti(target->createMCSubtargetInfo(
+      triple, options.cpu, options.features));
   if (options.vectorWidth <= 0) {
-    // What the CPU name and features give, as LLVM reads them.
-    std::unique_ptr<llvm::MCSubtargetInfo> sti(target->createMCSubtargetInfo(
-        triple, options.cpu, options.features));
     auto has = [&](const char *feature) {
       return sti && sti->checkFeatures(std::string("+") + feature);
     };

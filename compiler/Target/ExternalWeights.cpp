@@ -65,6 +65,10 @@ FailureOr<std::vector<ExternalWeight>> externalizeWeights(func::FuncOp fn,
     if (!bytes)
       continue;
     ExternalWeight w;
+    // Element types outside the runtime's table (and i1) stay embedded.
+    if (!describeElementType(type.getElementType(), w.tensor.dtype,
+                             w.tensor.cType))
+      continue;
     std::string base = toCIdentifier(locationName(op.getLoc()), 'w');
     if (base == "w")
       base = "weight";
@@ -73,9 +77,6 @@ FailureOr<std::vector<ExternalWeight>> externalizeWeights(func::FuncOp fn,
       name = base + "_" + std::to_string(i);
     used.insert(name);
     w.tensor.name = name;
-    if (!describeElementType(type.getElementType(), w.tensor.dtype,
-                             w.tensor.cType))
-      continue; // stays embedded
     for (int64_t d : type.getShape())
       w.tensor.dims.push_back(d);
     w.bytes.assign(bytes->begin(), bytes->end());

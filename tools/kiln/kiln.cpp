@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "api/Session.h"
 #include "compiler/Driver/Driver.h"
 #include "compiler/Registration/Registration.h"
 #include "support/CIdentifier.h"
@@ -153,15 +154,14 @@ bool isMlirFile(StringRef path) {
 
 bool isOnnxFile(StringRef path) { return path.ends_with(".onnx"); }
 
-/// The runtime archive: $KILN_RUNTIME_LIB, else ../lib next to this binary.
+/// The runtime archive: $KILN_RUNTIME_LIB, else ../lib next to this binary
+/// (an installed kiln), else the build's (api/Session's rule).
 std::string findRuntimeArchive(const char *argv0) {
-  if (const char *env = std::getenv("KILN_RUNTIME_LIB"))
-    return env;
   std::string exe = sys::fs::getMainExecutable(
       argv0, reinterpret_cast<void *>(&findRuntimeArchive));
   SmallString<256> path(sys::path::parent_path(sys::path::parent_path(exe)));
   sys::path::append(path, "lib", "libkiln_runtime.a");
-  return std::string(path);
+  return kiln::runtimeArchivePath(std::string(path));
 }
 
 int runCompile(const char *argv0) {

@@ -100,7 +100,13 @@ LogicalResult layerNorm(NodeContext &c) {
     return failure();
   auto t = c.typeOf(0);
   int64_t r = t.getRank();
-  int64_t axis = c.normAxis(c.attrInt("axis", -1), r);
+  // Shape clamps its start and end and Flatten takes an axis equal to the
+  // rank, so axes are checked per op: here one of the input's.
+  int64_t given = c.attrInt("axis", -1);
+  if (given < -r || given >= r)
+    return c.fail("axis " + Twine(given) + " is out of range for rank " +
+                  Twine(r));
+  int64_t axis = c.normAxis(given, r);
   double eps = c.attrFloat("epsilon", 1e-5);
   std::vector<int64_t> axes;
   for (int64_t d = axis; d < r; ++d)

@@ -7,6 +7,7 @@ exporter emits them (one output, Y), with an input and the NumPy reference:
   ln_stats.onnx axis -1 with the Mean and InvStdDev outputs too
   ln_dyn.onnx   axis -1 over [N, D] with D dynamic and the scale a graph
                 input [D], no bias (the op needs static parameter shapes)
+  ln_badaxis.onnx  axis 3 over a rank-3 input (an error)
 x.npy holds a batch of 3; <name>.expected.npy the reference of Y;
 x2.npy, scale2.npy and ln_dyn.expected.npy are ln_dyn's."""
 import sys
@@ -81,3 +82,5 @@ dyn_model = helper.make_model(dyn, opset_imports=[helper.make_opsetid("", 17)])
 onnx.checker.check_model(dyn_model)
 onnx.save(dyn_model, f"{out}/ln_dyn.onnx")
 np.save(f"{out}/ln_dyn.expected.npy", reference(x2, scale2, None, 1, 1e-5))
+
+write("ln_badaxis", 3, rng.standard_normal(8).astype(np.float32), None)
