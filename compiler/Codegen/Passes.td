@@ -50,6 +50,43 @@ def TileAndVectorizePass : Pass<"kiln-cpu-tile-and-vectorize", "mlir::func::Func
   ];
 }
 
+def LowerToUKernelsPass : Pass<"kiln-cpu-lower-to-ukernels", "mlir::ModuleOp"> {
+  let summary = "Replace f32 matmuls and convolutions with runtime micro-kernel calls";
+  let description = [{
+    Runs on buffers, after bufferization. Each f32 contraction that is a
+    matrix multiply (one m, n and k loop, at most two batch loops, operands
+    in any dimension order, so transposed operands need no copy) and each
+    f32 `linalg.conv_2d_nhwc_hwcf` becomes a call into the runtime's
+    matrix-multiply engine (`runtime/src/ukernel`): packed operands,
+    register-blocked micro-kernels for AVX-512, AVX2 or portable C chosen
+    from the CPU when the library loads, and the convolution read as its
+    implicit im2col matrix. Operands travel as unranked memrefs with a
+    layout word per operand naming the dimension of each role. A zero fill
+    of the output right before the op is dropped: the call overwrites
+    instead of accumulating. Each call sits in a `memref.alloca_scope`, so
+    the descriptors it passes on the stack are freed also inside loops.
+    `kiln-cpu-tile-and-vectorize` leaves these ops whole (one predicate,
+    `compiler/Codegen/CPU/UKernels.h`).
+
+    ```mlir
+    // Before:
+    linalg.fill ins(%zero : f32) outs(%c : memref<64x512xf32>)
+    linalg.matmul ins(%a, %b : memref<64x784xf32>, memref<784x512xf32>)
+                  outs(%c : memref<64x512xf32>)
+    // After (layout words: A is (m, k) = dims (0, 1), and so on):
+    memref.alloca_scope {
+      %ua = memref.cast %a : memref<64x784xf32> to memref<*xf32>
+      ...
+      func.call @kiln_uk_matmul_f32(%ua, %ub, %uc, %c513, %c513, %c513, %c0)
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
+    "mlir::arith::ArithDialect",
+  ];
+}
+
 def ResolveDimsPass : Pass<"kiln-resolve-dims", "mlir::func::FuncOp"> {
   let summary = "Rewrite every dynamic size in terms of the function's arguments";
   let description = [{

@@ -112,6 +112,10 @@ void buildCPUBufferizePipeline(OpPassManager &pm) {
 }
 
 void buildCPULLVMPipeline(OpPassManager &pm) {
+  // Matmuls and convolutions, left whole by the tiling pass, become calls
+  // into the runtime's packed, register-blocked engine; it needs buffers
+  // (strides) and runs before the remaining linalg ops become loops.
+  pm.addPass(createLowerToUKernelsPass());
   OpPassManager &fn = pm.nest<func::FuncOp>();
   fn.addPass(createConvertLinalgToLoopsPass());
   fn.addPass(vector::createLowerVectorMaskPass());
@@ -132,7 +136,11 @@ void buildCPULLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Allocations go through the runtime's caching heap
+  // (runtime/src/buffers.c), so calls after the first reuse their buffers.
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   // Public functions get C interface wrappers (`_mlir_ciface_*`), which the

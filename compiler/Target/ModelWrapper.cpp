@@ -107,6 +107,9 @@ public:
     // NAME_run(model *, const kiln_tensor_t *inputs, kiln_tensor_t *outputs):
     // any shape the model admits, outputs allocated for the caller.
     forward(sig.name + "_run", declare("kiln_model_run", i32, {ptr, ptr, ptr}));
+    // void NAME_set_num_threads(int): the runtime's thread pool.
+    forward(sig.name + "_set_num_threads",
+            declare("kiln_set_num_threads", voidType(), {i32}));
     // NAME_predict(model *, int64_t batch, in0, n0, ..., out0, m0, ...)
     buildTyped(sig.name + "_predict", predict, {sig.inputs.size(), sig.outputs.size()}, false);
   }
@@ -590,6 +593,11 @@ std::string emitModelHeader(const ModelSignature &sig) {
      << (sig.trainable() ? trainingHeader(sig) : std::string())
      << "/** The model's inputs and outputs as text (see the Kiln runtime). */\n"
      << "const char *" << n << "_description(void);\n\n"
+     << "/** Sets the threads that calls into this library may use (the "
+        "calling\n * thread included; the library has its own pool); 0 "
+        "restores the default:\n * the KILN_NUM_THREADS environment "
+        "variable, else all cores. */\n"
+     << "void " << n << "_set_num_threads(int threads);\n\n"
      << "/** The message of the last failed call in this thread. */\n"
      << "const char *" << n << "_last_error(void);\n\n"
      << "#ifdef __cplusplus\n}\n#endif\n\n#endif /* KILN_MODEL_" << upper

@@ -233,7 +233,7 @@ static void releaseResults(const kiln_model_t *model, int64_t *block) {
       shared |= seen[j] == allocated;
     if (!shared) {
       seen[numSeen++] = allocated;
-      free(allocated); /* results are owned by the caller of the entry point */
+      kiln_buffer_free(allocated); /* results are the caller's */
     }
     cursor += kiln_descriptor_words(model->outputs[i].rank);
   }

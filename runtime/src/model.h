@@ -116,6 +116,10 @@ KILN_HIDDEN double kiln_metric_value(kiln_metric_kind_t kind,
 /* Memref descriptors: the words of one of `rank`, filling one for a dense
  * tensor of `info` at `batch`, and copying a (strided) result into a dense
  * buffer. */
+/* Frees a buffer that generated code allocated (a result): generated code
+ * allocates through the runtime's caching heap (buffers.c). */
+KILN_HIDDEN void kiln_buffer_free(void *ptr);
+
 KILN_HIDDEN size_t kiln_descriptor_words(int32_t rank);
 KILN_HIDDEN void kiln_fill_descriptor(int64_t *d, const kiln_tensor_info_t *info,
                                       int64_t batch, const void *data);

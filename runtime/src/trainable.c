@@ -217,7 +217,7 @@ kiln_status_t kiln_model_call(kiln_model_t *m, kiln_entry_kind_t which,
     for (int32_t f = 0; !skip && f < numFreed; ++f)
       skip = allocated == freed[f];
     if (!skip) {
-      free(allocated);
+      kiln_buffer_free(allocated);
       freed[numFreed++] = allocated;
     }
     cursor += kiln_descriptor_words(info->rank);

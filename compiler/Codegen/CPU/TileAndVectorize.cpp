@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Codegen/CPU/UKernels.h"
 #include "compiler/Codegen/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -36,14 +37,29 @@ bool isTileable(linalg::LinalgOp op);
 /// value used twice would be recomputed per tile, and a chain through an
 /// unrolled recurrence would pull in the whole history).
 bool isFusedIntoConsumer(linalg::LinalgOp op) {
-  return op.getNumReductionLoops() == 0 && op->hasOneUse() &&
-         isa<linalg::LinalgOp>(*op->user_begin()) && isTileable(op);
+  if (op.getNumReductionLoops() != 0 || !op->hasOneUse() || !isTileable(op))
+    return false;
+  auto user = dyn_cast<linalg::LinalgOp>(*op->user_begin());
+  return user && !kiln::isUKernelOp(user);
+}
+
+/// Whether `op` is left whole: a micro-kernel op (kiln-cpu-lower-to-ukernels
+/// replaces it after bufferization), or the fill of such an op's output,
+/// which that pass folds into the call.
+bool isLeftWhole(linalg::LinalgOp op) {
+  if (kiln::isUKernelOp(op))
+    return true;
+  if (!isa<linalg::FillOp>(op.getOperation()) || !op->hasOneUse())
+    return false;
+  auto user = dyn_cast<linalg::LinalgOp>(*op->user_begin());
+  return user && kiln::isUKernelOp(user) &&
+         user.isDpsInit(&*op->use_begin());
 }
 
 /// Whether `op` ends a fusion group and is tiled, pulling its fusable
 /// producers in.
 bool isRoot(linalg::LinalgOp op) {
-  return op.hasPureTensorSemantics() && isTileable(op) &&
+  return op.hasPureTensorSemantics() && isTileable(op) && !isLeftWhole(op) &&
          !isFusedIntoConsumer(op);
 }
 

@@ -17,15 +17,17 @@ func.func @elementwise_rows(%x: tensor<?x10xf32>, %b: tensor<10xf32>) -> tensor<
 
 // -----
 
-// A matmul is tiled by rows and 16 columns with its fill fused (and
-// vectorized); the contraction stays a linalg op (scalar loops for LLVM).
-// CHECK-LABEL: func.func @matmul_rows
+// A matmul and the zero fill of its output are left whole for
+// kiln-cpu-lower-to-ukernels; the elementwise op that feeds it is tiled and
+// vectorized on its own (not fused into the matmul).
+// CHECK-LABEL: func.func @matmul_left_whole
 // CHECK: scf.for
-// CHECK: scf.for
-// CHECK: vector.transfer_write {{.+}} : vector<1x16xf32>, tensor<1x16xf32>
-// CHECK: linalg.matmul {{.+}} -> tensor<1x16xf32>
-func.func @matmul_rows(%x: tensor<?x64xf32>, %w: tensor<64x32xf32>) -> tensor<?x32xf32> {
-  %0 = kiln.matmul %x, %w : (tensor<?x64xf32>, tensor<64x32xf32>) -> tensor<?x32xf32>
+// CHECK: arith.maximumf {{.+}} : vector<1x16xf32>
+// CHECK: linalg.fill
+// CHECK-NEXT: linalg.matmul {{.+}} -> tensor<?x32xf32>
+func.func @matmul_left_whole(%x: tensor<?x64xf32>, %w: tensor<64x32xf32>) -> tensor<?x32xf32> {
+  %r = kiln.relu %x : tensor<?x64xf32>
+  %0 = kiln.matmul %r, %w : (tensor<?x64xf32>, tensor<64x32xf32>) -> tensor<?x32xf32>
   return %0 : tensor<?x32xf32>
 }
 

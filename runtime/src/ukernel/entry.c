@@ -1,0 +1,162 @@
+/*===- entry.c - the micro-kernel calls that generated code makes ----------===*
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The CPU pipeline's kiln-cpu-lower-to-ukernels pass replaces f32
+ * contractions and convolutions with calls to these functions, passing
+ * each operand as an unranked memref (its rank and a pointer to the ranked
+ * descriptor {allocated, aligned, offset, sizes[rank], strides[rank]}) and
+ * saying which dimension of each operand plays which role. Shapes were
+ * verified by the compiler; these functions trust them.
+ *
+ *===---------------------------------------------------------------------===*/
+
+#include "gemm.h"
+
+typedef struct {
+  char *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizesAndStrides[];
+} kiln_uk_memref_t;
+
+static int64_t sizeOf(int64_t rank, const kiln_uk_memref_t *m, int64_t d) {
+  (void)rank;
+  return m->sizesAndStrides[d];
+}
+static int64_t strideOf(int64_t rank, const kiln_uk_memref_t *m, int64_t d) {
+  return m->sizesAndStrides[rank + d];
+}
+
+/* The dimension of an operand that plays role `r` (0, 1: the matrix
+ * dimensions; 2, 3: batch dimensions) in a layout word: one byte per role,
+ * the dimension plus one, zero when the operand lacks it. */
+static int64_t roleDim(int64_t layout, int r) {
+  return ((layout >> (8 * r)) & 0xFF) - 1;
+}
+
+static int64_t roleStride(int64_t rank, const kiln_uk_memref_t *m,
+                          int64_t layout, int r) {
+  int64_t d = roleDim(layout, r);
+  return d < 0 ? 0 : strideOf(rank, m, d);
+}
+
+/* C[b0, b1, m, n] (+)= sum_k A[b0, b1, m, k] * B[b0, b1, k, n], with up to
+ * two batch dimensions, which A or B may lack (broadcast). */
+KILN_UK_HIDDEN void kiln_uk_matmul_f32(int64_t rankA, kiln_uk_memref_t *a,
+                                       int64_t rankB, kiln_uk_memref_t *b,
+                                       int64_t rankC, kiln_uk_memref_t *c,
+                                       int64_t layoutA, int64_t layoutB,
+                                       int64_t layoutC, int64_t flags) {
+  kiln_gemm_t g = {0};
+  g.m = sizeOf(rankC, c, roleDim(layoutC, 0));
+  g.n = sizeOf(rankC, c, roleDim(layoutC, 1));
+  g.k = sizeOf(rankA, a, roleDim(layoutA, 1));
+  g.a.rowStride = roleStride(rankA, a, layoutA, 0);
+  g.a.colStride = roleStride(rankA, a, layoutA, 1);
+  g.rowStrideB = roleStride(rankB, b, layoutB, 0);
+  g.colStrideB = roleStride(rankB, b, layoutB, 1);
+  g.rowStrideC = roleStride(rankC, c, layoutC, 0);
+  g.colStrideC = roleStride(rankC, c, layoutC, 1);
+  g.accumulate = (int)(flags & 1);
+  int64_t batch[2] = {1, 1};
+  for (int r = 0; r < 2; ++r) {
+    int64_t d = roleDim(layoutC, 2 + r);
+    if (d >= 0)
+      batch[r] = sizeOf(rankC, c, d);
+  }
+  for (int64_t i = 0; i < batch[0]; ++i)
+    for (int64_t j = 0; j < batch[1]; ++j) {
+      g.a.data = a->aligned + a->offset +
+                 i * roleStride(rankA, a, layoutA, 2) +
+                 j * roleStride(rankA, a, layoutA, 3);
+      g.b = b->aligned + b->offset + i * roleStride(rankB, b, layoutB, 2) +
+            j * roleStride(rankB, b, layoutB, 3);
+      g.c = c->aligned + c->offset + i * roleStride(rankC, c, layoutC, 2) +
+            j * roleStride(rankC, c, layoutC, 3);
+      kiln_gemm(&g);
+    }
+}
+
+/* out[n, oh, ow, f] (+)= sum in[n, oh*sh + kh*dh, ow*sw + kw*dw, c] *
+ * filter[kh, kw, c, f]: one product whose rows are output pixels and whose
+ * reduction runs over (kh, kw, c). The input is already padded. */
+KILN_UK_HIDDEN void
+kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
+                             int64_t rankF, kiln_uk_memref_t *filter,
+                             int64_t rankO, kiln_uk_memref_t *out,
+                             int64_t stepH, int64_t stepW, int64_t dilationH,
+                             int64_t dilationW, int64_t flags) {
+  int64_t N = sizeOf(rankO, out, 0), OH = sizeOf(rankO, out, 1),
+          OW = sizeOf(rankO, out, 2), F = sizeOf(rankO, out, 3);
+  int64_t KH = sizeOf(rankF, filter, 0), KW = sizeOf(rankF, filter, 1),
+          C = sizeOf(rankF, filter, 2);
+  kiln_gemm_t g = {0};
+  g.k = KH * KW * C;
+  g.n = F;
+  g.a.conv = 1;
+  g.a.outW = OW;
+  g.a.kernelW = KW;
+  g.a.channels = C;
+  g.a.strideN = strideOf(rankI, in, 0);
+  g.a.strideH = strideOf(rankI, in, 1);
+  g.a.strideW = strideOf(rankI, in, 2);
+  g.a.strideC = strideOf(rankI, in, 3);
+  g.a.stepH = stepH;
+  g.a.stepW = stepW;
+  g.a.dilationH = dilationH;
+  g.a.dilationW = dilationW;
+  g.accumulate = (int)(flags & 1);
+  int64_t fs0 = strideOf(rankF, filter, 0), fs1 = strideOf(rankF, filter, 1),
+          fs2 = strideOf(rankF, filter, 2);
+  int64_t os0 = strideOf(rankO, out, 0), os1 = strideOf(rankO, out, 1),
+          os2 = strideOf(rankO, out, 2);
+  const float *f = filter->aligned + filter->offset;
+  const float *x = in->aligned + in->offset;
+  float *y = out->aligned + out->offset;
+  g.colStrideB = strideOf(rankF, filter, 3);
+  g.colStrideC = strideOf(rankO, out, 3);
+  g.rowStrideC = os2;
+  if (fs1 == C * fs2 && fs0 == KW * fs1) {
+    /* The filter is a [KH*KW*C, F] matrix. */
+    g.b = f;
+    g.rowStrideB = fs2;
+    if (os1 == OW * os2 && os0 == OH * os1) {
+      /* The output is an [N*OH*OW, F] matrix: one product. */
+      g.m = N * OH * OW;
+      g.a.outH = OH;
+      g.a.data = x;
+      g.c = y;
+      kiln_gemm(&g);
+      return;
+    }
+    /* One product per output row. */
+    g.m = OW;
+    g.a.outH = 1;
+    for (int64_t n = 0; n < N; ++n)
+      for (int64_t oh = 0; oh < OH; ++oh) {
+        g.a.data = x + n * g.a.strideN + oh * stepH * g.a.strideH;
+        g.c = y + n * os0 + oh * os1;
+        kiln_gemm(&g);
+      }
+    return;
+  }
+  /* A filter with gaps between taps: one product per tap, accumulating. */
+  g.m = OW;
+  g.k = C;
+  g.a.outH = 1;
+  g.a.kernelW = 1;
+  g.rowStrideB = fs2;
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t oh = 0; oh < OH; ++oh)
+      for (int64_t kh = 0; kh < KH; ++kh)
+        for (int64_t kw = 0; kw < KW; ++kw) {
+          g.a.data = x + n * g.a.strideN +
+                     (oh * stepH + kh * dilationH) * g.a.strideH +
+                     kw * dilationW * g.a.strideW;
+          g.b = f + kh * fs0 + kw * fs1;
+          g.c = y + n * os0 + oh * os1;
+          g.accumulate = (int)(flags & 1) || kh > 0 || kw > 0;
+          kiln_gemm(&g);
+        }
+}

@@ -1,0 +1,285 @@
+/*===- gemm.c - blocked f32 matrix multiply over packed panels ------------===*
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The loop nest (Goto and van de Geijn's): for each NC-wide block of
+ * columns and KC-deep block of the reduction, B's block is packed into
+ * NR-wide panels (kept in L2); for each MC-high block of rows, A's block is
+ * packed into MR-high panels (kept in L1/L2); the micro-kernel then sweeps
+ * the MR x NR tiles. Products with at most 8 rows and unit column strides
+ * skip packing: the row kernel streams B once per 4 rows.
+ *
+ *===---------------------------------------------------------------------===*/
+
+#include "gemm.h"
+#include "../threads.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef KILN_GEMM_KC
+#define KILN_GEMM_KC 512
+#define KILN_GEMM_PANELS_M 16
+#define KILN_GEMM_PANELS_N 64
+#endif
+enum {
+  KC = KILN_GEMM_KC,                 /* reduction depth of a packed block */
+  PANELS_M = KILN_GEMM_PANELS_M,     /* MC = MR * PANELS_M rows per A block */
+  PANELS_N = KILN_GEMM_PANELS_N,     /* NC = NR * PANELS_N columns per B block */
+  ROWS_LIMIT = 8,  /* products with at most this many rows skip packing */
+  PARALLEL_MACS = 1 << 17, /* smaller products run on one thread */
+};
+
+/* Per-thread packing buffers, grown on first use and kept: a product
+ * allocates nothing once the largest block has been seen. */
+typedef struct {
+  float *a, *b;
+  int64_t *offsets;
+  size_t aSize, bSize;
+} kiln_pack_buffers_t;
+
+static _Thread_local kiln_pack_buffers_t buffers;
+
+static float *grow(float **p, size_t *size, size_t want) {
+  if (*size >= want)
+    return *p;
+  free(*p);
+  /* 64-byte aligned for full-vector loads of packed panels. */
+  size_t bytes = (want * sizeof(float) + 63) & ~(size_t)63;
+  *p = aligned_alloc(64, bytes);
+  *size = *p ? want : 0;
+  return *p;
+}
+
+/* The address of row `r` of A (its first column). */
+static const float *rowBase(const kiln_gemm_lhs_t *a, int64_t r) {
+  if (!a->conv)
+    return a->data + r * a->rowStride;
+  int64_t pixels = a->outH * a->outW;
+  int64_t n = r / pixels, rem = r % pixels;
+  int64_t oh = rem / a->outW, ow = rem % a->outW;
+  return a->data + n * a->strideN + oh * a->stepH * a->strideH +
+         ow * a->stepW * a->strideW;
+}
+
+/* The offset of column `p` of A from its row base. */
+static void columnOffsets(const kiln_gemm_lhs_t *a, int64_t p0, int64_t kc,
+                          int64_t *offsets) {
+  if (!a->conv) {
+    for (int64_t p = 0; p < kc; ++p)
+      offsets[p] = (p0 + p) * a->colStride;
+    return;
+  }
+  int64_t c = p0 % a->channels, tap = p0 / a->channels;
+  int64_t kw = tap % a->kernelW, kh = tap / a->kernelW;
+  for (int64_t p = 0; p < kc; ++p) {
+    offsets[p] = kh * a->dilationH * a->strideH +
+                 kw * a->dilationW * a->strideW + c * a->strideC;
+    if (++c == a->channels) {
+      c = 0;
+      if (++kw == a->kernelW) {
+        kw = 0;
+        ++kh;
+      }
+    }
+  }
+}
+
+/* Packs rows [r0, r0 + mr) of A's current block: ap[p * MR + i]. */
+static void packA(const kiln_gemm_lhs_t *a, const int64_t *offsets,
+                  int64_t kc, int64_t r0, int64_t mr, int64_t MR,
+                  float *ap) {
+  const float *rows[32];
+  for (int64_t i = 0; i < mr; ++i)
+    rows[i] = rowBase(a, r0 + i);
+  if (mr == MR && !a->conv && a->colStride == 1) {
+    for (int64_t i = 0; i < MR; ++i) {
+      const float *src = rows[i] + offsets[0];
+      for (int64_t p = 0; p < kc; ++p)
+        ap[p * MR + i] = src[p];
+    }
+    return;
+  }
+  for (int64_t p = 0; p < kc; ++p) {
+    int64_t o = offsets[p];
+    float *dst = ap + p * MR;
+    int64_t i = 0;
+    for (; i < mr; ++i)
+      dst[i] = rows[i][o];
+    for (; i < MR; ++i)
+      dst[i] = 0.0f;
+  }
+}
+
+/* Copies n floats; n is a small constant in the common calls, so the
+ * compiler inlines it as vector moves (a memcpy call per 128-byte row
+ * costs more than the copy). */
+static inline void copyRow(float *restrict dst, const float *restrict src,
+                           int64_t n) {
+  for (int64_t j = 0; j < n; ++j)
+    dst[j] = src[j];
+}
+
+/* Packs columns [j0, j0 + nr) of B's rows [p0, p0 + kc): bp[p * NR + j]. */
+static void packB(const kiln_gemm_t *g, int64_t p0, int64_t kc, int64_t j0,
+                  int64_t nr, int64_t NR, float *bp) {
+  const float *src = g->b + p0 * g->rowStrideB + j0 * g->colStrideB;
+  if (g->colStrideB == 1 && nr == NR && (NR == 32 || NR == 16)) {
+    for (int64_t p = 0; p < kc; ++p, src += g->rowStrideB, bp += NR) {
+      if (NR == 32)
+        copyRow(bp, src, 32);
+      else
+        copyRow(bp, src, 16);
+    }
+    return;
+  }
+  for (int64_t p = 0; p < kc; ++p, src += g->rowStrideB, bp += NR) {
+    if (g->colStrideB == 1) {
+      copyRow(bp, src, nr);
+    } else {
+      for (int64_t j = 0; j < nr; ++j)
+        bp[j] = src[j * g->colStrideB];
+    }
+    for (int64_t j = nr; j < NR; ++j)
+      bp[j] = 0.0f;
+  }
+}
+
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/* C[m0:m1, n0:n1] through packed panels. Returns nonzero when the packing
+ * buffers cannot be allocated. */
+static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
+                   int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
+  const int64_t MR = isa->mr, NR = isa->nr;
+  const int64_t MC = MR * PANELS_M, NC = NR * PANELS_N;
+  float *ap = grow(&buffers.a, &buffers.aSize, (size_t)(MC * KC));
+  float *bp = grow(&buffers.b, &buffers.bSize, (size_t)(NC * KC));
+  if (!buffers.offsets)
+    buffers.offsets = malloc(KC * sizeof(int64_t));
+  int64_t *offsets = buffers.offsets;
+  if (!ap || !bp || !offsets)
+    return 1;
+  for (int64_t jc = n0; jc < n1; jc += NC) {
+    int64_t nc = min64(NC, n1 - jc);
+    /* Equal reduction blocks (784 = 4 x 196, not 3 x 256 + 16). */
+    int64_t kBlock = ceilDiv(g->k, ceilDiv(g->k, KC));
+    for (int64_t pc = 0; pc < g->k; pc += kBlock) {
+      int64_t kc = min64(kBlock, g->k - pc);
+      int accumulate = g->accumulate || pc > 0;
+      columnOffsets(&g->a, pc, kc, offsets);
+      for (int64_t jr = 0; jr < nc; jr += NR)
+        packB(g, pc, kc, jc + jr, min64(NR, nc - jr), NR, bp + jr * kc);
+      for (int64_t ic = m0; ic < m1; ic += MC) {
+        int64_t mc = min64(MC, m1 - ic);
+        for (int64_t ir = 0; ir < mc; ir += MR)
+          packA(&g->a, offsets, kc, ic + ir, min64(MR, mc - ir), MR,
+                ap + ir * kc);
+        for (int64_t jr = 0; jr < nc; jr += NR)
+          for (int64_t ir = 0; ir < mc; ir += MR)
+            isa->micro(kc, ap + ir * kc, bp + jr * kc,
+                       g->c + (ic + ir) * g->rowStrideC +
+                           (jc + jr) * g->colStrideC,
+                       g->rowStrideC, g->colStrideC, accumulate,
+                       min64(MR, mc - ir), min64(NR, nc - jr));
+      }
+    }
+  }
+  return 0;
+}
+
+/* C[m0:m1, n0:n1] with the row kernel: A and B read in place. */
+static void rows(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa, int64_t m0,
+                 int64_t m1, int64_t n0, int64_t n1) {
+  for (int64_t i = m0; i < m1; i += 4)
+    for (int64_t j = n0; j < n1; j += isa->rowsNr)
+      isa->rows(g->k, g->a.data + i * g->a.rowStride, g->a.rowStride,
+                min64(4, m1 - i), g->b + j, g->rowStrideB,
+                g->c + i * g->rowStrideC + j, g->rowStrideC, g->accumulate,
+                min64(isa->rowsNr, n1 - j));
+}
+
+/* The plain triple loop over C[m0:m1, n0:n1]: the fallback when no
+ * packing buffer could be allocated (before any work was done). */
+static void naive(const kiln_gemm_t *g, int64_t m0, int64_t m1, int64_t n0,
+                  int64_t n1) {
+  int64_t offsets[1];
+  for (int64_t i = m0; i < m1; ++i) {
+    const float *row = rowBase(&g->a, i);
+    for (int64_t j = n0; j < n1; ++j) {
+      float sum = 0.0f;
+      for (int64_t p = 0; p < g->k; ++p) {
+        columnOffsets(&g->a, p, 1, offsets);
+        sum += row[offsets[0]] * g->b[p * g->rowStrideB + j * g->colStrideB];
+      }
+      float *c = g->c + i * g->rowStrideC + j * g->colStrideC;
+      *c = g->accumulate ? *c + sum : sum;
+    }
+  }
+}
+
+void kiln_gemm(const kiln_gemm_t *g) { kiln_gemm_with(g, kiln_gemm_isa()); }
+
+/* One thread's share of a product: rows or columns [begin, end). */
+typedef struct {
+  const kiln_gemm_t *g;
+  const kiln_gemm_isa_t *isa;
+  int useRows, splitRows;
+  int64_t chunk; /* rows or columns per task */
+} kiln_gemm_task_t;
+
+static void runTask(void *ctx, int64_t index) {
+  kiln_gemm_task_t *t = ctx;
+  const kiln_gemm_t *g = t->g;
+  int64_t total = t->splitRows ? g->m : g->n;
+  int64_t begin = index * t->chunk, end = min64(total, begin + t->chunk);
+  if (begin >= end)
+    return;
+  int64_t m0 = 0, m1 = g->m, n0 = 0, n1 = g->n;
+  if (t->splitRows)
+    m0 = begin, m1 = end;
+  else
+    n0 = begin, n1 = end;
+  if (t->useRows)
+    rows(g, t->isa, m0, m1, n0, n1);
+  else if (blocked(g, t->isa, m0, m1, n0, n1))
+    naive(g, m0, m1, n0, n1);
+}
+
+void kiln_gemm_with(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa) {
+  if (g->m <= 0 || g->n <= 0)
+    return;
+  if (g->k <= 0) {
+    if (!g->accumulate)
+      for (int64_t i = 0; i < g->m; ++i)
+        for (int64_t j = 0; j < g->n; ++j)
+          g->c[i * g->rowStrideC + j * g->colStrideC] = 0.0f;
+    return;
+  }
+  kiln_gemm_task_t task = {g, isa, 0, 0, 0};
+  task.useRows = g->m <= ROWS_LIMIT && !g->a.conv && g->a.colStride == 1 &&
+                 g->colStrideB == 1 && g->colStrideC == 1;
+  /* Split among the threads in whole tiles. Each thread packs the whole of
+   * the operand the split does not divide, so split the side whose other
+   * operand is smaller: the columns when B (often the weights) is the
+   * larger, so that each thread streams only its share of it and keeps it
+   * in its own cache; the rows otherwise (convolutions: many pixels, few
+   * channels). */
+  int threads = g->m * g->n * g->k < PARALLEL_MACS ? 1 : kiln_num_threads();
+  int64_t tileM = task.useRows ? 4 : isa->mr;
+  int64_t tileN = task.useRows ? isa->rowsNr : isa->nr;
+  task.splitRows = !task.useRows && g->m > g->n &&
+                   ceilDiv(g->m, tileM) >= 2 * threads;
+  if (!task.useRows && ceilDiv(g->n, tileN) < threads)
+    task.splitRows = 1;
+  int64_t tile = task.splitRows ? tileM : tileN;
+  int64_t tiles = ceilDiv(task.splitRows ? g->m : g->n, tile);
+  int64_t tasks = threads < tiles ? threads : tiles;
+  task.chunk = ceilDiv(tiles, tasks) * tile;
+  tasks = ceilDiv(task.splitRows ? g->m : g->n, task.chunk);
+  if (tasks <= 1)
+    runTask(&task, 0);
+  else
+    kiln_parallel_for(tasks, runTask, &task);
+}

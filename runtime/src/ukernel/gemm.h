@@ -1,0 +1,88 @@
+/*===- gemm.h - the runtime's f32 matrix-multiply engine ------------------===*
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * C (+)= A x B in f32, for the micro-kernels that generated code calls
+ * (ukernel/entry.c). The operands are strided views: any row and column
+ * strides, so transposed operands need no copy. A is either such a matrix
+ * or a convolution's input read as its implicit im2col matrix (one row per
+ * output pixel, one column per filter tap and input channel), so that a
+ * convolution is one matrix multiply with no im2col buffer.
+ *
+ * The engine is the classic blocked algorithm: B is packed into panels of
+ * NR columns per KC-deep block, A into panels of MR rows, and a register-
+ * blocked micro-kernel (one per instruction set, chosen once from the CPU)
+ * computes each MR x NR tile of C with its accumulators in vector
+ * registers. Products with few rows skip packing (gemm.c).
+ *
+ *===---------------------------------------------------------------------===*/
+
+#ifndef KILN_RUNTIME_UKERNEL_GEMM_H
+#define KILN_RUNTIME_UKERNEL_GEMM_H
+
+#include <stdint.h>
+
+#define KILN_UK_HIDDEN __attribute__((visibility("hidden")))
+
+/* The left operand: a strided matrix, or a convolution input (NHWC, any
+ * strides) read through its window. */
+typedef struct {
+  const float *data;
+  int64_t rowStride, colStride; /* matrix */
+  int conv;                     /* nonzero: rows are output pixels */
+  int64_t outH, outW;           /* conv: output height and width */
+  int64_t kernelW, channels;    /* conv: columns are (kh, kw, c) */
+  int64_t strideN, strideH, strideW, strideC; /* conv: input strides */
+  int64_t stepH, stepW, dilationH, dilationW; /* conv: window */
+} kiln_gemm_lhs_t;
+
+typedef struct {
+  int64_t m, n, k;
+  kiln_gemm_lhs_t a;
+  const float *b;
+  int64_t rowStrideB, colStrideB;
+  float *c;
+  int64_t rowStrideC, colStrideC;
+  int accumulate; /* nonzero: C += A x B; zero: C = A x B */
+} kiln_gemm_t;
+
+/* Computes one product. */
+KILN_UK_HIDDEN void kiln_gemm(const kiln_gemm_t *g);
+
+/* A micro-kernel: C[0:mr, 0:nr] (+)= Ap x Bp over kc, where Ap holds kc
+ * columns of MR rows (Ap[k * MR + i]) and Bp kc rows of NR columns
+ * (Bp[k * NR + j]), zero-padded past mr and nr. */
+typedef void (*kiln_microkernel_fn)(int64_t kc, const float *ap,
+                                    const float *bp, float *c,
+                                    int64_t rowStrideC, int64_t colStrideC,
+                                    int accumulate, int64_t mr, int64_t nr);
+
+/* A row kernel for products with few rows: C[0:mr, 0:nr] (+)= A x B with
+ * A read in place (mr <= 4 rows, unit column stride) and B row-major with
+ * unit column stride, nr <= NR_ROWS columns. */
+typedef void (*kiln_rowkernel_fn)(int64_t k, const float *a, int64_t rowStrideA,
+                                  int64_t mr, const float *b,
+                                  int64_t rowStrideB, float *c,
+                                  int64_t rowStrideC, int accumulate,
+                                  int64_t nr);
+
+typedef struct {
+  const char *name;
+  int64_t mr, nr;          /* micro-kernel tile */
+  kiln_microkernel_fn micro;
+  int64_t rowsNr;          /* row-kernel columns per call */
+  kiln_rowkernel_fn rows;
+} kiln_gemm_isa_t;
+
+/* The kernels for this CPU (AVX-512, AVX2 + FMA, or portable C). */
+KILN_UK_HIDDEN const kiln_gemm_isa_t *kiln_gemm_isa(void);
+
+/* The kernels named "avx512", "avx2" or "generic", or NULL when this CPU
+ * lacks them (tests run each set). */
+KILN_UK_HIDDEN const kiln_gemm_isa_t *kiln_gemm_isa_named(const char *name);
+
+/* kiln_gemm with the given kernels. */
+KILN_UK_HIDDEN void kiln_gemm_with(const kiln_gemm_t *g,
+                                   const kiln_gemm_isa_t *isa);
+
+#endif /* KILN_RUNTIME_UKERNEL_GEMM_H */
