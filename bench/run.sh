@@ -15,9 +15,12 @@ mkdir -p "$cache/work"
 # BLAS unless libopenblas0-pthread provides it.
 need=()
 for p in python3-torch python3-torchvision python3-numpy libdnnl-dev \
-         libopenblas0-pthread nodejs npm; do
+         libopenblas0-pthread; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
+# Node.js and npm: Debian's packages, unless a Node.js with npm is there.
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get install -y --no-install-recommends "${need[@]}"

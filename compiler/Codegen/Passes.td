@@ -55,8 +55,10 @@ def LowerToUKernelsPass : Pass<"kiln-cpu-lower-to-ukernels", "mlir::ModuleOp"> {
   let description = [{
     Runs on buffers, after bufferization. Each f32 contraction that is a
     matrix multiply (one m, n and k loop, at most two batch loops, operands
-    in any dimension order, so transposed operands need no copy) and each
-    f32 `linalg.conv_2d_nhwc_hwcf` becomes a call into the runtime's
+    in any dimension order, so transposed operands need no copy), each
+    f32 `linalg.conv_2d_nhwc_hwcf` and each f32
+    `linalg.depthwise_conv_2d_nhwc_hwcm` (vectorized over channels)
+    becomes a call into the runtime's
     matrix-multiply engine (`runtime/src/ukernel`): packed operands,
     register-blocked micro-kernels for AVX-512, AVX2 or portable C chosen
     from the CPU when the library loads, and the convolution read as its
@@ -85,6 +87,30 @@ def LowerToUKernelsPass : Pass<"kiln-cpu-lower-to-ukernels", "mlir::ModuleOp"> {
     "mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
     "mlir::arith::ArithDialect",
   ];
+}
+
+def FuseElementwisePass : Pass<"kiln-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops and reshapes, keeping contractions whole";
+  let description = [{
+    Upstream's `linalg-fuse-elementwise-ops` (elementwise producer-consumer
+    fusion, reshape propagation by expansion, constant folding of linalg
+    ops), with one rule added: nothing is fused into or out of an op that
+    `compiler/Codegen/CPU/UKernels.h` sends to a micro-kernel (an f32
+    matrix multiply or NHWC convolution). Upstream fuses an attention's
+    softmax into its second product, and a reshape into a matmul, which
+    leaves generic contractions with extra operands that no kernel takes.
+    A producer is fused only into its single use.
+
+    ```mlir
+    // Before: the exp of a softmax feeds a batched matmul.
+    %e = linalg.generic {...} ins(%s) outs(%i) { math.exp }
+    %c = linalg.generic {contraction} ins(%e, %v) outs(%z) { mulf, addf }
+    // After: unchanged (upstream would fuse the exp into the contraction).
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::affine::AffineDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def ResolveDimsPass : Pass<"kiln-resolve-dims", "mlir::func::FuncOp"> {

@@ -74,7 +74,7 @@ void buildCPULinalgPipeline(OpPassManager &pm, const TargetOptions &target) {
   pm.addPass(createConvertKilnToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createConvertScanToSCFPass());
   addCleanup(pm);
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createFuseElementwisePass());
   addCleanup(pm);
   // Tiles hold one vector register of f32 on the innermost loop.
   TileAndVectorizePassOptions tiling;

@@ -31,6 +31,23 @@ typedef struct {
   int64_t sizesAndStrides[];
 } kiln_memref_header_t;
 
+/* Copies `count` elements of `elementSize` bytes between strided rows. */
+static void copyRow(char *dst, int64_t dStride, const char *src,
+                    int64_t sStride, int64_t count, int64_t elementSize) {
+  if (sStride == 1 && dStride == 1) {
+    memcpy(dst, src, (size_t)(count * elementSize));
+    return;
+  }
+  if (elementSize == 4) {
+    for (int64_t i = 0; i < count; ++i)
+      memcpy(dst + i * dStride * 4, src + i * sStride * 4, 4);
+    return;
+  }
+  for (int64_t i = 0; i < count; ++i)
+    memcpy(dst + i * dStride * elementSize, src + i * sStride * elementSize,
+           (size_t)elementSize);
+}
+
 __attribute__((visibility("hidden"))) void
 memrefCopy(int64_t elementSize, kiln_unranked_memref_t *src,
            kiln_unranked_memref_t *dst) {
@@ -40,23 +57,32 @@ memrefCopy(int64_t elementSize, kiln_unranked_memref_t *src,
   const int64_t *sizes = s->sizesAndStrides;
   const int64_t *sStrides = s->sizesAndStrides + rank;
   const int64_t *dStrides = d->sizesAndStrides + rank;
-  int64_t total = 1;
-  for (int64_t i = 0; i < rank; ++i)
-    total *= sizes[i];
-  if (total == 0)
-    return;
-  int64_t index[16] = {0};
   if (rank > 16)
     return; /* kiln tensors have rank 8 at most */
-  for (int64_t n = 0; n < total; ++n) {
+  for (int64_t i = 0; i < rank; ++i)
+    if (sizes[i] == 0)
+      return;
+  if (rank == 0) {
+    memcpy(d->aligned + d->offset * elementSize,
+           s->aligned + s->offset * elementSize, (size_t)elementSize);
+    return;
+  }
+  /* Row by row over the innermost dimension (memcpy when both rows are
+   * contiguous), the outer dimensions as an odometer. */
+  int64_t inner = rank - 1, rows = 1;
+  for (int64_t i = 0; i < inner; ++i)
+    rows *= sizes[i];
+  int64_t index[16] = {0};
+  for (int64_t r = 0; r < rows; ++r) {
     int64_t so = s->offset, dOff = d->offset;
-    for (int64_t i = 0; i < rank; ++i) {
+    for (int64_t i = 0; i < inner; ++i) {
       so += index[i] * sStrides[i];
       dOff += index[i] * dStrides[i];
     }
-    memcpy(d->aligned + dOff * elementSize, s->aligned + so * elementSize,
-           (size_t)elementSize);
-    for (int64_t i = rank - 1; i >= 0; --i) {
+    copyRow(d->aligned + dOff * elementSize, dStrides[inner],
+            s->aligned + so * elementSize, sStrides[inner], sizes[inner],
+            elementSize);
+    for (int64_t i = inner - 1; i >= 0; --i) {
       if (++index[i] < sizes[i])
         break;
       index[i] = 0;

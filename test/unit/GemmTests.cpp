@@ -15,6 +15,9 @@ extern "C" {
 void kiln_uk_conv2d_nhwc_hwcf_f32(int64_t, void *, int64_t, void *, int64_t,
                                   void *, int64_t, int64_t, int64_t, int64_t,
                                   int64_t);
+void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(int64_t, void *, int64_t, void *,
+                                            int64_t, void *, int64_t, int64_t,
+                                            int64_t, int64_t, int64_t);
 }
 
 #include <gtest/gtest.h>
@@ -177,6 +180,64 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
             ASSERT_NEAR(out[at], sum, 1e-5 * scale)
                 << "at " << b << "," << y << "," << x << "," << f;
           }
+  }
+}
+
+// A rank-5 descriptor (the depthwise output [n, oh, ow, c, m]).
+struct Memref5 {
+  void *allocated;
+  float *aligned;
+  int64_t offset, sizes[5], strides[5];
+};
+
+TEST(UKernelDepthwiseTest, MatchesNaiveConvolution) {
+  struct DwCase {
+    int64_t n, h, w, c, m, kh, kw, sh, sw, dh, dw;
+    bool accumulate;
+  } cases[] = {
+      {1, 9, 9, 32, 1, 3, 3, 1, 1, 1, 1, false},
+      {2, 11, 8, 37, 1, 3, 3, 2, 2, 1, 1, true},
+      {1, 7, 7, 600, 1, 3, 3, 1, 1, 2, 2, false}, // channels past one block
+      {1, 6, 5, 5, 3, 2, 3, 1, 2, 1, 1, true},    // multiplier 3
+  };
+  unsigned seed = 200;
+  for (const DwCase &c : cases) {
+    SCOPED_TRACE(::testing::Message() << "depthwise c" << c.c << " m" << c.m
+                                      << " s" << c.sh << c.sw << " d" << c.dh
+                                      << c.dw);
+    int64_t oh = (c.h - (c.kh - 1) * c.dh - 1) / c.sh + 1;
+    int64_t ow = (c.w - (c.kw - 1) * c.dw - 1) / c.sw + 1;
+    std::vector<float> in = randomValues(c.n * c.h * c.w * c.c, seed++);
+    std::vector<float> filter = randomValues(c.kh * c.kw * c.c * c.m, seed++);
+    std::vector<float> out = randomValues(c.n * oh * ow * c.c * c.m, seed++);
+    std::vector<float> before = out;
+    Memref4 mi = contiguous(in, {c.n, c.h, c.w, c.c});
+    Memref4 mf = contiguous(filter, {c.kh, c.kw, c.c, c.m});
+    Memref5 mo{out.data(), out.data(), 0, {c.n, oh, ow, c.c, c.m},
+               {oh * ow * c.c * c.m, ow * c.c * c.m, c.c * c.m, c.m, 1}};
+    kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(4, &mi, 4, &mf, 5, &mo, c.sh, c.sw,
+                                           c.dh, c.dw, c.accumulate);
+    for (int64_t b = 0; b < c.n; ++b)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x)
+          for (int64_t ch = 0; ch < c.c; ++ch)
+            for (int64_t m = 0; m < c.m; ++m) {
+              int64_t at = (((b * oh + y) * ow + x) * c.c + ch) * c.m + m;
+              double sum = c.accumulate ? before[at] : 0.0, scale = 1.0;
+              for (int64_t i = 0; i < c.kh; ++i)
+                for (int64_t j = 0; j < c.kw; ++j) {
+                  double v = in[((b * c.h + y * c.sh + i * c.dh) * c.w +
+                                 x * c.sw + j * c.dw) *
+                                    c.c +
+                                ch];
+                  double w = filter[((i * c.kw + j) * c.c + ch) * c.m + m];
+                  sum += v * w;
+                  scale += std::fabs(v * w);
+                }
+              ASSERT_NEAR(out[at], sum, 1e-5 * scale)
+                  << "at " << b << "," << y << "," << x << "," << ch << ","
+                  << m;
+            }
   }
 }
 

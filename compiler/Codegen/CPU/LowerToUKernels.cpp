@@ -25,6 +25,16 @@ namespace {
 
 constexpr StringLiteral kMatmulFn = "kiln_uk_matmul_f32";
 constexpr StringLiteral kConvFn = "kiln_uk_conv2d_nhwc_hwcf_f32";
+constexpr StringLiteral kDepthwiseFn =
+    "kiln_uk_depthwise_conv2d_nhwc_hwcm_f32";
+
+/// The strides and dilations of a 2-D convolution, then `flags`.
+template <typename ConvOp>
+SmallVector<int64_t> windowArgs(ConvOp conv, int64_t flags) {
+  auto strides = conv.getStrides().template getValues<int64_t>();
+  auto dilations = conv.getDilations().template getValues<int64_t>();
+  return {strides[0], strides[1], dilations[0], dilations[1], flags};
+}
 
 /// The layout word of one operand (runtime/src/ukernel/entry.c): byte r
 /// holds the operand dimension of role r plus one (roles: the two matrix
@@ -91,13 +101,16 @@ struct LowerToUKernelsPass
       for (Value v : op->getOperands())
         args.push_back(memref::CastOp::create(b, loc, unranked, v));
       if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
-        auto strides = conv.getStrides().getValues<int64_t>();
-        auto dilations = conv.getDilations().getValues<int64_t>();
-        for (int64_t v : {strides[0], strides[1], dilations[0], dilations[1],
-                          flags})
+        for (int64_t v : windowArgs(conv, flags))
           args.push_back(constant(v));
         declare(module, kConvFn, ValueRange(args).getTypes());
         func::CallOp::create(b, loc, kConvFn, TypeRange{}, args);
+      } else if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcmOp>(
+                     op.getOperation())) {
+        for (int64_t v : windowArgs(dw, flags))
+          args.push_back(constant(v));
+        declare(module, kDepthwiseFn, ValueRange(args).getTypes());
+        func::CallOp::create(b, loc, kDepthwiseFn, TypeRange{}, args);
       } else {
         kiln::MatmulLoops loops = *kiln::matchUKernelMatmul(op);
         SmallVector<AffineMap> maps = op.getIndexingMapsArray();

@@ -52,4 +52,9 @@ bool isUKernelConv(linalg::LinalgOp op) {
   return isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation()) && allF32(op);
 }
 
+bool isUKernelDepthwiseConv(linalg::LinalgOp op) {
+  return isa<linalg::DepthwiseConv2DNhwcHwcmOp>(op.getOperation()) &&
+         allF32(op);
+}
+
 } // namespace kiln

@@ -33,9 +33,13 @@ std::optional<MatmulLoops> matchUKernelMatmul(mlir::linalg::LinalgOp op);
 /// Whether `op` is an f32 2-D NHWC/HWCF convolution.
 bool isUKernelConv(mlir::linalg::LinalgOp op);
 
+/// Whether `op` is an f32 2-D NHWC/HWCM depthwise convolution.
+bool isUKernelDepthwiseConv(mlir::linalg::LinalgOp op);
+
 /// Whether `op` is lowered to a runtime micro-kernel call.
 inline bool isUKernelOp(mlir::linalg::LinalgOp op) {
-  return isUKernelConv(op) || matchUKernelMatmul(op).has_value();
+  return isUKernelConv(op) || isUKernelDepthwiseConv(op) ||
+         matchUKernelMatmul(op).has_value();
 }
 
 } // namespace kiln

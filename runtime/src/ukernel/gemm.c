@@ -62,53 +62,64 @@ static const float *rowBase(const kiln_gemm_lhs_t *a, int64_t r) {
          ow * a->stepW * a->strideW;
 }
 
-/* The offset of column `p` of A from its row base. */
-static void columnOffsets(const kiln_gemm_lhs_t *a, int64_t p0, int64_t kc,
-                          int64_t *offsets) {
-  if (!a->conv) {
-    for (int64_t p = 0; p < kc; ++p)
-      offsets[p] = (p0 + p) * a->colStride;
-    return;
+/* The columns [p0, p0 + kc) of A as runs of consecutive elements: run r
+ * covers columns [starts[r], starts[r + 1]) at offsets offsets[r] + 0, 1,
+ * ... from the row base. A row-major matrix is one run; a convolution with
+ * unit channel stride one run per kernel row (kw and c are consecutive in
+ * NHWC) or per tap. Returns the number of runs; starts[runs] == kc. */
+static int64_t columnRuns(const kiln_gemm_lhs_t *a, int64_t p0, int64_t kc,
+                          int64_t *starts, int64_t *offsets) {
+  int64_t runs = 0, prev = 0;
+  int64_t c = 0, kw = 0, kh = 0;
+  if (a->conv) {
+    c = p0 % a->channels;
+    int64_t tap = p0 / a->channels;
+    kw = tap % a->kernelW, kh = tap / a->kernelW;
   }
-  int64_t c = p0 % a->channels, tap = p0 / a->channels;
-  int64_t kw = tap % a->kernelW, kh = tap / a->kernelW;
   for (int64_t p = 0; p < kc; ++p) {
-    offsets[p] = kh * a->dilationH * a->strideH +
-                 kw * a->dilationW * a->strideW + c * a->strideC;
-    if (++c == a->channels) {
-      c = 0;
-      if (++kw == a->kernelW) {
-        kw = 0;
-        ++kh;
+    int64_t o;
+    if (!a->conv) {
+      o = (p0 + p) * a->colStride;
+    } else {
+      o = kh * a->dilationH * a->strideH + kw * a->dilationW * a->strideW +
+          c * a->strideC;
+      if (++c == a->channels) {
+        c = 0;
+        if (++kw == a->kernelW) {
+          kw = 0;
+          ++kh;
+        }
       }
     }
+    if (runs == 0 || o != prev + 1) {
+      starts[runs] = p;
+      offsets[runs++] = o;
+    }
+    prev = o;
   }
+  starts[runs] = kc;
+  return runs;
 }
 
-/* Packs rows [r0, r0 + mr) of A's current block: ap[p * MR + i]. */
-static void packA(const kiln_gemm_lhs_t *a, const int64_t *offsets,
-                  int64_t kc, int64_t r0, int64_t mr, int64_t MR,
-                  float *ap) {
-  const float *rows[32];
-  for (int64_t i = 0; i < mr; ++i)
-    rows[i] = rowBase(a, r0 + i);
-  if (mr == MR && !a->conv && a->colStride == 1) {
-    for (int64_t i = 0; i < MR; ++i) {
-      const float *src = rows[i] + offsets[0];
+/* Packs rows [r0, r0 + mr) of A's current block, each row contiguous:
+ * ap[i * kc + p]; rows past mr are zero. */
+static void packA(const kiln_gemm_lhs_t *a, const int64_t *starts,
+                  const int64_t *offsets, int64_t runs, int64_t kc,
+                  int64_t r0, int64_t mr, int64_t MR, float *ap) {
+  for (int64_t i = 0; i < mr; ++i) {
+    const float *row = rowBase(a, r0 + i);
+    float *dst = ap + i * kc;
+    if (runs == kc) { /* single elements: a strided row */
       for (int64_t p = 0; p < kc; ++p)
-        ap[p * MR + i] = src[p];
+        dst[p] = row[offsets[p]];
+      continue;
     }
-    return;
+    for (int64_t r = 0; r < runs; ++r)
+      memcpy(dst + starts[r], row + offsets[r],
+             (size_t)(starts[r + 1] - starts[r]) * sizeof(float));
   }
-  for (int64_t p = 0; p < kc; ++p) {
-    int64_t o = offsets[p];
-    float *dst = ap + p * MR;
-    int64_t i = 0;
-    for (; i < mr; ++i)
-      dst[i] = rows[i][o];
-    for (; i < MR; ++i)
-      dst[i] = 0.0f;
-  }
+  for (int64_t i = mr; i < MR; ++i)
+    memset(ap + i * kc, 0, (size_t)kc * sizeof(float));
 }
 
 /* Copies n floats; n is a small constant in the common calls, so the
@@ -157,9 +168,9 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
   float *ap = grow(&buffers.a, &buffers.aSize, (size_t)(MC * KC));
   float *bp = grow(&buffers.b, &buffers.bSize, (size_t)(NC * KC));
   if (!buffers.offsets)
-    buffers.offsets = malloc(KC * sizeof(int64_t));
-  int64_t *offsets = buffers.offsets;
-  if (!ap || !bp || !offsets)
+    buffers.offsets = malloc(2 * (KC + 1) * sizeof(int64_t));
+  int64_t *starts = buffers.offsets, *offsets = buffers.offsets + KC + 1;
+  if (!ap || !bp || !starts)
     return 1;
   for (int64_t jc = n0; jc < n1; jc += NC) {
     int64_t nc = min64(NC, n1 - jc);
@@ -168,14 +179,14 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
     for (int64_t pc = 0; pc < g->k; pc += kBlock) {
       int64_t kc = min64(kBlock, g->k - pc);
       int accumulate = g->accumulate || pc > 0;
-      columnOffsets(&g->a, pc, kc, offsets);
+      int64_t runs = columnRuns(&g->a, pc, kc, starts, offsets);
       for (int64_t jr = 0; jr < nc; jr += NR)
         packB(g, pc, kc, jc + jr, min64(NR, nc - jr), NR, bp + jr * kc);
       for (int64_t ic = m0; ic < m1; ic += MC) {
         int64_t mc = min64(MC, m1 - ic);
         for (int64_t ir = 0; ir < mc; ir += MR)
-          packA(&g->a, offsets, kc, ic + ir, min64(MR, mc - ir), MR,
-                ap + ir * kc);
+          packA(&g->a, starts, offsets, runs, kc, ic + ir,
+                min64(MR, mc - ir), MR, ap + ir * kc);
         for (int64_t jr = 0; jr < nc; jr += NR)
           for (int64_t ir = 0; ir < mc; ir += MR)
             isa->micro(kc, ap + ir * kc, bp + jr * kc,
@@ -204,13 +215,13 @@ static void rows(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa, int64_t m0,
  * packing buffer could be allocated (before any work was done). */
 static void naive(const kiln_gemm_t *g, int64_t m0, int64_t m1, int64_t n0,
                   int64_t n1) {
-  int64_t offsets[1];
+  int64_t starts[2], offsets[2];
   for (int64_t i = m0; i < m1; ++i) {
     const float *row = rowBase(&g->a, i);
     for (int64_t j = n0; j < n1; ++j) {
       float sum = 0.0f;
       for (int64_t p = 0; p < g->k; ++p) {
-        columnOffsets(&g->a, p, 1, offsets);
+        columnRuns(&g->a, p, 1, starts, offsets);
         sum += row[offsets[0]] * g->b[p * g->rowStrideB + j * g->colStrideB];
       }
       float *c = g->c + i * g->rowStrideC + j * g->colStrideC;

@@ -49,9 +49,10 @@ typedef struct {
 /* Computes one product. */
 KILN_UK_HIDDEN void kiln_gemm(const kiln_gemm_t *g);
 
-/* A micro-kernel: C[0:mr, 0:nr] (+)= Ap x Bp over kc, where Ap holds kc
- * columns of MR rows (Ap[k * MR + i]) and Bp kc rows of NR columns
- * (Bp[k * NR + j]), zero-padded past mr and nr. */
+/* A micro-kernel: C[0:mr, 0:nr] (+)= Ap x Bp over kc, where Ap holds MR
+ * rows of kc columns (Ap[i * kc + k]: each row a contiguous copy, so that
+ * packing a convolution's rows is a few memcpys) and Bp kc rows of NR
+ * columns (Bp[k * NR + j]), zero-padded past mr and nr. */
 typedef void (*kiln_microkernel_fn)(int64_t kc, const float *ap,
                                     const float *bp, float *c,
                                     int64_t rowStrideC, int64_t colStrideC,

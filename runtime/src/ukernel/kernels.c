@@ -44,7 +44,7 @@ static void microGeneric(int64_t kc, const float *ap, const float *bp,
   for (int64_t k = 0; k < kc; ++k)
     for (int i = 0; i < GEN_MR; ++i)
       for (int j = 0; j < GEN_NR; ++j)
-        acc[i][j] += ap[k * GEN_MR + i] * bp[k * GEN_NR + j];
+        acc[i][j] += ap[i * kc + k] * bp[k * GEN_NR + j];
   storeTile(&acc[0][0], GEN_NR, c, rowStrideC, colStrideC, accumulate, mr, nr);
 }
 
@@ -96,7 +96,7 @@ AVX512 static void microAvx512(int64_t kc, const float *ap, const float *bp,
     __m512 b1 = _mm512_load_ps(bp + k * 32 + 16);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR512; ++i) {
-      __m512 a = _mm512_set1_ps(ap[k * MR512 + i]);
+      __m512 a = _mm512_set1_ps(ap[i * kc + k]);
       acc[i][0] = _mm512_fmadd_ps(a, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps(a, b1, acc[i][1]);
     }
@@ -210,7 +210,7 @@ AVX2 static void microAvx2(int64_t kc, const float *ap, const float *bp,
     __m256 b1 = _mm256_load_ps(bp + k * 16 + 8);
 #pragma clang loop unroll(full)
     for (int i = 0; i < 6; ++i) {
-      __m256 a = _mm256_broadcast_ss(ap + k * 6 + i);
+      __m256 a = _mm256_broadcast_ss(ap + i * kc + k);
       acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
       acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
     }
