@@ -13,6 +13,8 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AffineExprVisitor.h"
 #include "llvm/ADT/DenseSet.h"
 #include "mlir/IR/PatternMatch.h"
@@ -83,10 +85,71 @@ SmallVector<int64_t> tileSizesFor(linalg::LinalgOp op, int64_t width) {
   return sizes;
 }
 
+/// Vectorizes a tile of an NHWC f32 max/min/sum pooling whose output is
+/// 1 x 1 x 1 x C (static): one vector of C channels, combined across the
+/// unrolled window (KH x KW loads of C channels each). The upstream
+/// vectorizer takes only 1-D windows.
+LogicalResult vectorizePoolingTile(RewriterBase &rewriter,
+                                   linalg::LinalgOp op) {
+  Operation *raw = op.getOperation();
+  if (!isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMinOp,
+           linalg::PoolingNhwcSumOp>(raw))
+    return failure();
+  Value input = op.getDpsInputOperand(0)->get();
+  Value window = op.getDpsInputOperand(1)->get();
+  Value output = op.getDpsInitOperand(0)->get();
+  auto outType = dyn_cast<RankedTensorType>(output.getType());
+  auto inType = dyn_cast<RankedTensorType>(input.getType());
+  auto windowType = dyn_cast<RankedTensorType>(window.getType());
+  if (!outType || !inType || !windowType || !outType.hasStaticShape() ||
+      !windowType.hasStaticShape() || !outType.getElementType().isF32() ||
+      outType.getDimSize(0) != 1 || outType.getDimSize(1) != 1 ||
+      outType.getDimSize(2) != 1)
+    return failure();
+  auto dilations = raw->getAttrOfType<DenseIntElementsAttr>("dilations");
+  if (!dilations)
+    return failure();
+  SmallVector<int64_t> dilation(dilations.getValues<int64_t>());
+  int64_t kh = windowType.getDimSize(0), kw = windowType.getDimSize(1);
+  if (kh * kw > 64)
+    return failure();
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(raw);
+  auto vecType = VectorType::get({outType.getDimSize(3)}, rewriter.getF32Type());
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value pad = arith::ConstantOp::create(rewriter, loc,
+                                        rewriter.getF32FloatAttr(0.0f));
+  SmallVector<bool> inBounds = {true};
+  Value acc = vector::TransferReadOp::create(
+      rewriter, loc, vecType, output, ValueRange{zero, zero, zero, zero}, pad,
+      inBounds);
+  for (int64_t i = 0; i < kh; ++i)
+    for (int64_t j = 0; j < kw; ++j) {
+      Value h = arith::ConstantIndexOp::create(rewriter, loc, i * dilation[0]);
+      Value w = arith::ConstantIndexOp::create(rewriter, loc, j * dilation[1]);
+      Value v = vector::TransferReadOp::create(
+          rewriter, loc, vecType, input, ValueRange{zero, h, w, zero}, pad,
+          inBounds);
+      if (isa<linalg::PoolingNhwcMaxOp>(raw))
+        acc = arith::MaximumFOp::create(rewriter, loc, acc, v);
+      else if (isa<linalg::PoolingNhwcMinOp>(raw))
+        acc = arith::MinimumFOp::create(rewriter, loc, acc, v);
+      else
+        acc = arith::AddFOp::create(rewriter, loc, acc, v);
+    }
+  Value result = vector::TransferWriteOp::create(
+                     rewriter, loc, acc, output,
+                     ValueRange{zero, zero, zero, zero}, inBounds)
+                     .getResult();
+  rewriter.replaceOp(raw, result);
+  return success();
+}
+
 /// Whether the vectorized form of `op` lowers cleanly on every path: only
 /// all-parallel ops (reductions and contractions stay scalar loops, which
-/// LLVM's loop vectorizer handles), no i1 tensors (vector loads of i1
-/// memrefs would read packed bits), and no data-dependent indexing.
+/// LLVM's loop vectorizer handles; pooling windows have their own
+/// vectorization below), no i1 tensors (vector loads of i1 memrefs would
+/// read packed bits), and no data-dependent indexing.
 bool isVectorizable(linalg::LinalgOp op) {
   if (op.getNumReductionLoops() != 0)
     return false;
@@ -221,8 +284,9 @@ struct TileAndVectorizePass
 
     for (auto &[op, sizes] : tiled) {
       auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-      if (!linalgOp || !linalg::hasVectorizationImpl(op) ||
-          !isVectorizable(linalgOp))
+      if (!linalgOp || succeeded(vectorizePoolingTile(rewriter, linalgOp)))
+        continue;
+      if (!linalg::hasVectorizationImpl(op) || !isVectorizable(linalgOp))
         continue;
       SmallVector<int64_t> vectorSizes =
           vectorSizesFor(linalgOp, sizes, maxVectorElements);

@@ -42,3 +42,16 @@ func.func @bool_result_stays_scalar(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) ->
   %0 = kiln.compare lt, %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xi1>
   return %0 : tensor<?x4xi1>
 }
+
+// -----
+
+// A max pooling tile (16 channels of one output pixel) is vectorized: the
+// 3x3 window unrolled into nine channel-vector loads and maximums.
+// CHECK-LABEL: func.func @max_pool_vectorized
+// CHECK-NOT: linalg.pooling_nhwc_max
+// CHECK-COUNT-9: arith.maximumf {{.+}} : vector<16xf32>
+// CHECK: vector.transfer_write {{.+}} : vector<16xf32>, tensor<1x1x1x16xf32>
+func.func @max_pool_vectorized(%x: tensor<?x9x9x32xf32>) -> tensor<?x4x4x32xf32> {
+  %0 = kiln.max_pool %x {window = array<i64: 3, 3>, strides = array<i64: 2, 2>} : (tensor<?x9x9x32xf32>) -> tensor<?x4x4x32xf32>
+  return %0 : tensor<?x4x4x32xf32>
+}
