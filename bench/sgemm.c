@@ -5,7 +5,8 @@
  * usage: sgemm M N K REPS THREADS
  * Prints one line: M N K kiln_ms onednn_ms kiln_gflops onednn_gflops
  * max_rel_diff. Both compute C = A x B (row-major, f32) on the same inputs;
- * the results are compared before timing. oneDNN runs with its own
+ * Kiln's result is checked against double-precision dot products before
+ * timing and against oneDNN's in full after it. oneDNN runs with its own
  * threading limited by OMP_NUM_THREADS (set by bench/run.sh), Kiln with
  * its pool set to THREADS.
  *
@@ -53,7 +54,39 @@ int main(int argc, char **argv) {
   g.a.data = a, g.a.rowStride = k, g.a.colStride = 1;
   g.b = b, g.rowStrideB = n, g.colStrideB = 1;
   g.c = c1, g.rowStrideC = n, g.colStrideC = 1;
+  /* Before timing: Kiln's product at 512 sampled entries against double
+   * dot products (oneDNN's result is compared in full after the timing,
+   * which must not call oneDNN first, see below). */
   kiln_gemm(&g);
+  double sampleErr = 0, sampleScale = 1e-30;
+  for (int s = 0; s < 512; ++s) {
+    int64_t i = rand() % m, j = rand() % n;
+    double ref = 0;
+    for (int64_t p = 0; p < k; ++p)
+      ref += (double)a[i * k + p] * b[p * n + j];
+    if (fabs(ref - c1[i * n + j]) > sampleErr)
+      sampleErr = fabs(ref - c1[i * n + j]);
+    if (fabs(ref) > sampleScale)
+      sampleScale = fabs(ref);
+  }
+  if (sampleErr / sampleScale > 1e-4) {
+    fprintf(stderr, "Kiln's product differs from the reference (%.2e)\n",
+            sampleErr / sampleScale);
+    return 1;
+  }
+  double *tk = malloc(reps * sizeof(double)), *td = malloc(reps * sizeof(double));
+  /* All of Kiln's repetitions before oneDNN's first call: oneDNN's OpenMP
+   * threads spin after each call and would steal Kiln's cores. */
+  for (int r = 0; r < reps; ++r) {
+    double s = now();
+    kiln_gemm(&g);
+    tk[r] = now() - s;
+  }
+  for (int r = 0; r < reps; ++r) {
+    double s = now();
+    dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, k, b, n, 0.0f, c2, n);
+    td[r] = now() - s;
+  }
   if (dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, k, b, n, 0.0f, c2, n) !=
       dnnl_success) {
     fprintf(stderr, "dnnl_sgemm failed\n");
@@ -68,19 +101,6 @@ int main(int argc, char **argv) {
       scale = fabs(c2[i]);
   }
   diff /= scale;
-  double *tk = malloc(reps * sizeof(double)), *td = malloc(reps * sizeof(double));
-  /* All of one engine's repetitions, then the other's: interleaving them
-   * would let one pool's spinning threads steal the other's cores. */
-  for (int r = 0; r < reps; ++r) {
-    double s = now();
-    kiln_gemm(&g);
-    tk[r] = now() - s;
-  }
-  for (int r = 0; r < reps; ++r) {
-    double s = now();
-    dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, k, b, n, 0.0f, c2, n);
-    td[r] = now() - s;
-  }
   qsort(tk, reps, sizeof(double), compare);
   qsort(td, reps, sizeof(double), compare);
   double mk = tk[reps / 2] * 1e3, md = td[reps / 2] * 1e3;

@@ -50,6 +50,17 @@ static int64_t nowNs(void) {
   return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
+/* One step of a busy wait: a pause, not sched_yield, so that a spinning
+ * thread counts as busy and the scheduler keeps it on a core of its own
+ * (yielding let Linux leave a worker on its creator's core). */
+static inline void relax(void) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#else
+  __asm__ __volatile__("" ::: "memory");
+#endif
+}
+
 static void runIndices(void) {
   for (;;) {
     int64_t i = __atomic_fetch_add(&pool.next, 1, __ATOMIC_RELAXED);
@@ -66,9 +77,13 @@ static void *worker(void *arg) {
     /* Spin for a new loop, then sleep until one is issued. */
     int64_t until = nowNs() + SPIN_NS;
     unsigned g;
-    while ((g = __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE)) == seen &&
-           nowNs() < until)
-      sched_yield();
+    for (int spins = 0;
+         (g = __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE)) == seen;
+         ++spins) {
+      if ((spins & 255) == 255 && nowNs() >= until)
+        break;
+      relax();
+    }
     if (g == seen) {
       pthread_mutex_lock(&pool.lock);
       while ((g = __atomic_load_n(&pool.generation, __ATOMIC_ACQUIRE)) == seen)
@@ -153,7 +168,7 @@ void kiln_parallel_for(int64_t count, kiln_loop_fn fn, void *ctx) {
   pthread_mutex_unlock(&pool.lock);
   runIndices();
   while (__atomic_load_n(&pool.pending, __ATOMIC_ACQUIRE) > 0)
-    sched_yield();
+    relax();
   pthread_mutex_unlock(&pool.busy);
 }
 
