@@ -65,7 +65,11 @@ def LowerToUKernelsPass : Pass<"kiln-cpu-lower-to-ukernels", "mlir::ModuleOp"> {
     implicit im2col matrix. Operands travel as unranked memrefs with a
     layout word per operand naming the dimension of each role. A zero fill
     of the output right before the op is dropped: the call overwrites
-    instead of accumulating. Each call sits in a `memref.alloca_scope`, so
+    instead of accumulating. A convolution whose input is the buffer that
+    bufferization built for a zero `tensor.pad` (an allocation used only by
+    its zero fill, the copy of the unpadded input into a subview, the
+    convolution and deallocations) reads the unpadded input and gets the
+    padding as arguments; the buffer, the fill and the copy are erased. Each call sits in a `memref.alloca_scope`, so
     the descriptors it passes on the stack are freed also inside loops.
     `kiln-cpu-tile-and-vectorize` leaves these ops whole (one predicate,
     `compiler/Codegen/CPU/UKernels.h`).

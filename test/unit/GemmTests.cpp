@@ -14,10 +14,11 @@ extern "C" {
 #include "ukernel/gemm.h"
 void kiln_uk_conv2d_nhwc_hwcf_f32(int64_t, void *, int64_t, void *, int64_t,
                                   void *, int64_t, int64_t, int64_t, int64_t,
-                                  int64_t);
+                                  int64_t, int64_t, int64_t);
 void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(int64_t, void *, int64_t, void *,
                                             int64_t, void *, int64_t, int64_t,
-                                            int64_t, int64_t, int64_t);
+                                            int64_t, int64_t, int64_t, int64_t,
+                                            int64_t);
 }
 
 #include <gtest/gtest.h>
@@ -133,11 +134,15 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
   struct ConvCase {
     int64_t n, h, w, c, kh, kw, f, sh, sw, dh, dw;
     bool stridedOut, accumulate;
+    int64_t pt = 0, pb = 0, pl = 0, pr = 0; // implicit zero padding
   } cases[] = {
       {1, 8, 8, 3, 3, 3, 16, 1, 1, 1, 1, false, false},
       {2, 9, 7, 5, 3, 2, 33, 2, 1, 1, 2, false, true},
       {1, 6, 6, 64, 1, 1, 40, 1, 1, 1, 1, true, false},
       {3, 11, 10, 7, 3, 3, 9, 2, 2, 2, 1, true, true},
+      {1, 8, 8, 16, 3, 3, 32, 1, 1, 1, 1, false, false, 1, 1, 1, 1},
+      {2, 7, 9, 5, 3, 3, 20, 2, 2, 1, 1, true, true, 0, 1, 0, 1},
+      {1, 10, 6, 3, 7, 7, 8, 2, 2, 1, 1, false, false, 3, 3, 3, 3},
   };
   unsigned seed = 100;
   for (const ConvCase &c : cases) {
@@ -145,8 +150,8 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
                                       << c.c << " k" << c.kh << "x" << c.kw
                                       << " f" << c.f << " s" << c.sh << c.sw
                                       << " d" << c.dh << c.dw);
-    int64_t oh = (c.h - (c.kh - 1) * c.dh - 1) / c.sh + 1;
-    int64_t ow = (c.w - (c.kw - 1) * c.dw - 1) / c.sw + 1;
+    int64_t oh = (c.h + c.pt + c.pb - (c.kh - 1) * c.dh - 1) / c.sh + 1;
+    int64_t ow = (c.w + c.pl + c.pr - (c.kw - 1) * c.dw - 1) / c.sw + 1;
     std::vector<float> in = randomValues(c.n * c.h * c.w * c.c, seed++);
     std::vector<float> filter = randomValues(c.kh * c.kw * c.c * c.f, seed++);
     // A strided output: each row padded by 5 floats.
@@ -159,7 +164,7 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
     Memref4 mo{out.data(), out.data(), 0, {c.n, oh, ow, c.f},
                {oh * rowStride, rowStride, c.f, 1}};
     kiln_uk_conv2d_nhwc_hwcf_f32(4, &mi, 4, &mf, 4, &mo, c.sh, c.sw, c.dh,
-                                 c.dw, c.accumulate);
+                                 c.dw, c.pt, c.pl, c.accumulate);
     for (int64_t b = 0; b < c.n; ++b)
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t x = 0; x < ow; ++x)
@@ -169,10 +174,11 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
             for (int64_t i = 0; i < c.kh; ++i)
               for (int64_t j = 0; j < c.kw; ++j)
                 for (int64_t ch = 0; ch < c.c; ++ch) {
-                  double v = in[((b * c.h + y * c.sh + i * c.dh) * c.w +
-                                 x * c.sw + j * c.dw) *
-                                    c.c +
-                                ch];
+                  int64_t ih = y * c.sh + i * c.dh - c.pt;
+                  int64_t iw = x * c.sw + j * c.dw - c.pl;
+                  if (ih < 0 || ih >= c.h || iw < 0 || iw >= c.w)
+                    continue;
+                  double v = in[((b * c.h + ih) * c.w + iw) * c.c + ch];
                   double w = filter[((i * c.kw + j) * c.c + ch) * c.f + f];
                   sum += v * w;
                   scale += std::fabs(v * w);
@@ -194,19 +200,22 @@ TEST(UKernelDepthwiseTest, MatchesNaiveConvolution) {
   struct DwCase {
     int64_t n, h, w, c, m, kh, kw, sh, sw, dh, dw;
     bool accumulate;
+    int64_t pt = 0, pb = 0, pl = 0, pr = 0; // implicit zero padding
   } cases[] = {
       {1, 9, 9, 32, 1, 3, 3, 1, 1, 1, 1, false},
       {2, 11, 8, 37, 1, 3, 3, 2, 2, 1, 1, true},
       {1, 7, 7, 600, 1, 3, 3, 1, 1, 2, 2, false}, // channels past one block
       {1, 6, 5, 5, 3, 2, 3, 1, 2, 1, 1, true},    // multiplier 3
+      {1, 8, 8, 24, 1, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1},
+      {2, 9, 9, 19, 1, 3, 3, 2, 2, 1, 1, true, 0, 1, 0, 1},
   };
   unsigned seed = 200;
   for (const DwCase &c : cases) {
     SCOPED_TRACE(::testing::Message() << "depthwise c" << c.c << " m" << c.m
                                       << " s" << c.sh << c.sw << " d" << c.dh
                                       << c.dw);
-    int64_t oh = (c.h - (c.kh - 1) * c.dh - 1) / c.sh + 1;
-    int64_t ow = (c.w - (c.kw - 1) * c.dw - 1) / c.sw + 1;
+    int64_t oh = (c.h + c.pt + c.pb - (c.kh - 1) * c.dh - 1) / c.sh + 1;
+    int64_t ow = (c.w + c.pl + c.pr - (c.kw - 1) * c.dw - 1) / c.sw + 1;
     std::vector<float> in = randomValues(c.n * c.h * c.w * c.c, seed++);
     std::vector<float> filter = randomValues(c.kh * c.kw * c.c * c.m, seed++);
     std::vector<float> out = randomValues(c.n * oh * ow * c.c * c.m, seed++);
@@ -216,7 +225,8 @@ TEST(UKernelDepthwiseTest, MatchesNaiveConvolution) {
     Memref5 mo{out.data(), out.data(), 0, {c.n, oh, ow, c.c, c.m},
                {oh * ow * c.c * c.m, ow * c.c * c.m, c.c * c.m, c.m, 1}};
     kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(4, &mi, 4, &mf, 5, &mo, c.sh, c.sw,
-                                           c.dh, c.dw, c.accumulate);
+                                           c.dh, c.dw, c.pt, c.pl,
+                                           c.accumulate);
     for (int64_t b = 0; b < c.n; ++b)
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t x = 0; x < ow; ++x)
@@ -226,10 +236,11 @@ TEST(UKernelDepthwiseTest, MatchesNaiveConvolution) {
               double sum = c.accumulate ? before[at] : 0.0, scale = 1.0;
               for (int64_t i = 0; i < c.kh; ++i)
                 for (int64_t j = 0; j < c.kw; ++j) {
-                  double v = in[((b * c.h + y * c.sh + i * c.dh) * c.w +
-                                 x * c.sw + j * c.dw) *
-                                    c.c +
-                                ch];
+                  int64_t ih = y * c.sh + i * c.dh - c.pt;
+                  int64_t iw = x * c.sw + j * c.dw - c.pl;
+                  if (ih < 0 || ih >= c.h || iw < 0 || iw >= c.w)
+                    continue;
+                  double v = in[((b * c.h + ih) * c.w + iw) * c.c + ch];
                   double w = filter[((i * c.kw + j) * c.c + ch) * c.m + m];
                   sum += v * w;
                   scale += std::fabs(v * w);

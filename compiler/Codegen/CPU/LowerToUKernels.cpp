@@ -12,7 +12,9 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
 
@@ -28,12 +30,129 @@ constexpr StringLiteral kConvFn = "kiln_uk_conv2d_nhwc_hwcf_f32";
 constexpr StringLiteral kDepthwiseFn =
     "kiln_uk_depthwise_conv2d_nhwc_hwcm_f32";
 
-/// The strides and dilations of a 2-D convolution, then `flags`.
+/// The strides, dilations and (top, left) padding of a 2-D convolution,
+/// then `flags`.
 template <typename ConvOp>
-SmallVector<int64_t> windowArgs(ConvOp conv, int64_t flags) {
+SmallVector<int64_t> windowArgs(ConvOp conv, int64_t top, int64_t left,
+                                int64_t flags) {
   auto strides = conv.getStrides().template getValues<int64_t>();
   auto dilations = conv.getDilations().template getValues<int64_t>();
-  return {strides[0], strides[1], dilations[0], dilations[1], flags};
+  return {strides[0], strides[1], dilations[0], dilations[1], top, left, flags};
+}
+
+/// Whether `value` is the constant +0.0.
+bool isZero(Value value) {
+  APFloat scalar(0.0f);
+  return matchPattern(value, m_ConstantFloat(&scalar)) && scalar.isPosZero();
+}
+
+/// A convolution input that bufferization built for a zero `tensor.pad`:
+/// the unpadded source, the padding before it, and the ops that built the
+/// padded buffer. The convolution kernels read the source directly and
+/// treat taps outside it as zero, so the buffer, its fill and its copy go.
+struct PaddedInput {
+  Value source;
+  int64_t top = 0, left = 0;
+  SmallVector<Operation *> builders; // fill, copy, subview, deallocs, alloc
+};
+
+/// Matches `input` of `conv`: a `memref.alloc` used only by one zero fill
+/// (`linalg.fill` or a `linalg.map` yielding 0), one `memref.subview` at
+/// [0, top, left, 0] with unit strides and the full batch and channels,
+/// whose only user is the `memref.copy` of the source into it, `conv`, and
+/// deallocations. Between the copy and `conv` nothing may write memory
+/// other than fresh buffers and `conv`'s output (the source must still hold
+/// what was copied).
+std::optional<PaddedInput> matchPaddedInput(Value input, Operation *conv) {
+  auto alloc = input.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return std::nullopt;
+  PaddedInput padded;
+  Operation *fill = nullptr;
+  memref::CopyOp copy;
+  memref::SubViewOp subview;
+  SmallVector<Operation *> deallocs;
+  for (Operation *user : alloc->getUsers()) {
+    if (user == conv)
+      continue;
+    if (isa<memref::DeallocOp>(user)) {
+      deallocs.push_back(user);
+    } else if (auto f = dyn_cast<linalg::FillOp>(user)) {
+      if (fill || f.getOutputs().front() != input ||
+          !isZero(f.getInputs().front()))
+        return std::nullopt;
+      fill = f;
+    } else if (auto map = dyn_cast<linalg::MapOp>(user)) {
+      Block &body = map.getMapper().front();
+      if (fill || !map.getInputs().empty() || map.getInit() != input ||
+          body.getOperations().size() != 1 ||
+          !isZero(body.getTerminator()->getOperand(0)))
+        return std::nullopt;
+      fill = map;
+    } else if (auto sv = dyn_cast<memref::SubViewOp>(user)) {
+      if (subview || !sv->hasOneUse())
+        return std::nullopt;
+      subview = sv;
+      copy = dyn_cast<memref::CopyOp>(*sv->user_begin());
+      if (!copy || copy.getTarget() != sv.getResult())
+        return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!fill || !subview)
+    return std::nullopt;
+  // Offsets [0, top, left, 0], unit strides, full batch and channels.
+  ArrayRef<int64_t> offsets = subview.getStaticOffsets();
+  if (offsets.size() != 4 || offsets[0] != 0 || offsets[3] != 0 ||
+      ShapedType::isDynamic(offsets[1]) || ShapedType::isDynamic(offsets[2]) ||
+      !llvm::all_of(subview.getStaticStrides(),
+                    [](int64_t s) { return s == 1; }))
+    return std::nullopt;
+  SmallVector<OpFoldResult> sizes = subview.getMixedSizes();
+  auto allocType = alloc.getType();
+  for (int64_t d : {0, 3}) {
+    OpFoldResult full = allocType.isDynamicDim(d)
+                            ? OpFoldResult(alloc.getDynamicSizes()[
+                                  allocType.getDynamicDimIndex(d)])
+                            : OpFoldResult(Builder(alloc).getIndexAttr(
+                                  allocType.getDimSize(d)));
+    if (!isEqualConstantIntOrValue(sizes[d], full))
+      return std::nullopt;
+  }
+  // The fill, then the copy, then the convolution, in one block, and no
+  // write to anything but fresh buffers between the copy and `conv`.
+  Block *block = conv->getBlock();
+  if (fill->getBlock() != block || copy->getBlock() != block ||
+      !fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(conv))
+    return std::nullopt;
+  for (Operation *op = copy->getNextNode(); op != conv; op = op->getNextNode()) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    if (!effects) {
+      if (op->getNumRegions() != 0 || !isPure(op))
+        return std::nullopt;
+      continue;
+    }
+    SmallVector<MemoryEffects::EffectInstance> list;
+    effects.getEffects(list);
+    for (const MemoryEffects::EffectInstance &e : list) {
+      if (!isa<MemoryEffects::Write>(e.getEffect()))
+        continue;
+      Value written = e.getValue();
+      if (!written || written == copy.getSource())
+        return std::nullopt;
+      if (written != conv->getOperand(2) &&
+          !written.getDefiningOp<memref::AllocOp>())
+        return std::nullopt;
+    }
+  }
+  padded.source = copy.getSource();
+  padded.top = offsets[1];
+  padded.left = offsets[2];
+  padded.builders = {fill, copy, subview};
+  llvm::append_range(padded.builders, deallocs);
+  padded.builders.push_back(alloc);
+  return padded;
 }
 
 /// The layout word of one operand (runtime/src/ukernel/entry.c): byte r
@@ -55,11 +174,8 @@ int64_t layoutWord(AffineMap map, ArrayRef<unsigned> roles) {
 /// its output instead of accumulating.
 linalg::FillOp zeroFillBefore(Operation *op, Value value) {
   auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
-  if (!fill || fill.getOutputs().front() != value)
-    return nullptr;
-  APFloat scalar(0.0f);
-  if (!matchPattern(fill.getInputs().front(), m_ConstantFloat(&scalar)) ||
-      !scalar.isPosZero())
+  if (!fill || fill.getOutputs().front() != value ||
+      !isZero(fill.getInputs().front()))
     return nullptr;
   return fill;
 }
@@ -84,6 +200,11 @@ struct LowerToUKernelsPass
       Location loc = op.getLoc();
       Value out = op.getDpsInitOperand(0)->get();
       int64_t flags = 1; // accumulate into the output
+      // A convolution reads the unpadded input; its padding is implicit.
+      std::optional<PaddedInput> padded;
+      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcmOp>(
+              op.getOperation()))
+        padded = matchPaddedInput(op->getOperand(0), op);
       b.setInsertionPoint(op);
       if (linalg::FillOp fill = zeroFillBefore(op, out)) {
         flags = 0;
@@ -98,16 +219,18 @@ struct LowerToUKernelsPass
         return arith::ConstantIntOp::create(b, loc, i64, v);
       };
       SmallVector<Value> args;
-      for (Value v : op->getOperands())
-        args.push_back(memref::CastOp::create(b, loc, unranked, v));
+      for (auto [i, v] : llvm::enumerate(op->getOperands()))
+        args.push_back(memref::CastOp::create(
+            b, loc, unranked, i == 0 && padded ? padded->source : v));
+      int64_t top = padded ? padded->top : 0, left = padded ? padded->left : 0;
       if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
-        for (int64_t v : windowArgs(conv, flags))
+        for (int64_t v : windowArgs(conv, top, left, flags))
           args.push_back(constant(v));
         declare(module, kConvFn, ValueRange(args).getTypes());
         func::CallOp::create(b, loc, kConvFn, TypeRange{}, args);
       } else if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcmOp>(
                      op.getOperation())) {
-        for (int64_t v : windowArgs(dw, flags))
+        for (int64_t v : windowArgs(dw, top, left, flags))
           args.push_back(constant(v));
         declare(module, kDepthwiseFn, ValueRange(args).getTypes());
         func::CallOp::create(b, loc, kDepthwiseFn, TypeRange{}, args);
@@ -128,6 +251,9 @@ struct LowerToUKernelsPass
       }
       memref::AllocaScopeReturnOp::create(b, loc, ValueRange{});
       op.erase();
+      if (padded)
+        for (Operation *builder : padded->builders)
+          builder->erase();
     }
   }
 

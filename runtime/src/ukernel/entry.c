@@ -78,15 +78,17 @@ KILN_UK_HIDDEN void kiln_uk_matmul_f32(int64_t rankA, kiln_uk_memref_t *a,
     }
 }
 
-/* out[n, oh, ow, f] (+)= sum in[n, oh*sh + kh*dh, ow*sw + kw*dw, c] *
- * filter[kh, kw, c, f]: one product whose rows are output pixels and whose
- * reduction runs over (kh, kw, c). The input is already padded. */
+/* out[n, oh, ow, f] (+)= sum in[n, oh*sh + kh*dh - padTop,
+ * ow*sw + kw*dw - padLeft, c] * filter[kh, kw, c, f], taps outside the input
+ * reading zero: one product whose rows are output pixels and whose
+ * reduction runs over (kh, kw, c). */
 KILN_UK_HIDDEN void
 kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
                              int64_t rankF, kiln_uk_memref_t *filter,
                              int64_t rankO, kiln_uk_memref_t *out,
                              int64_t stepH, int64_t stepW, int64_t dilationH,
-                             int64_t dilationW, int64_t flags) {
+                             int64_t dilationW, int64_t padTop,
+                             int64_t padLeft, int64_t flags) {
   int64_t N = sizeOf(rankO, out, 0), OH = sizeOf(rankO, out, 1),
           OW = sizeOf(rankO, out, 2), F = sizeOf(rankO, out, 3);
   int64_t KH = sizeOf(rankF, filter, 0), KW = sizeOf(rankF, filter, 1),
@@ -106,6 +108,13 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
   g.a.stepW = stepW;
   g.a.dilationH = dilationH;
   g.a.dilationW = dilationW;
+  g.a.padTop = padTop;
+  g.a.padLeft = padLeft;
+  g.a.inH = sizeOf(rankI, in, 1);
+  g.a.inW = sizeOf(rankI, in, 2);
+  g.a.padded = padTop > 0 || padLeft > 0 ||
+               (OH - 1) * stepH + (KH - 1) * dilationH - padTop >= g.a.inH ||
+               (OW - 1) * stepW + (KW - 1) * dilationW - padLeft >= g.a.inW;
   g.accumulate = (int)(flags & 1);
   int64_t fs0 = strideOf(rankF, filter, 0), fs1 = strideOf(rankF, filter, 1),
           fs2 = strideOf(rankF, filter, 2);
@@ -130,33 +139,42 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
       kiln_gemm(&g);
       return;
     }
-    /* One product per output row. */
+    /* One product per output row (the row's input origin moves, so the
+     * padding's top edge moves with it). */
     g.m = OW;
     g.a.outH = 1;
     for (int64_t n = 0; n < N; ++n)
       for (int64_t oh = 0; oh < OH; ++oh) {
-        g.a.data = x + n * g.a.strideN + oh * stepH * g.a.strideH;
+        if (g.a.padded) {
+          g.a.data = x + n * g.a.strideN;
+          g.a.padTop = padTop - oh * stepH;
+        } else {
+          g.a.data = x + n * g.a.strideN + oh * stepH * g.a.strideH;
+        }
         g.c = y + n * os0 + oh * os1;
         kiln_gemm(&g);
       }
     return;
   }
-  /* A filter with gaps between taps: one product per tap, accumulating. */
-  g.m = OW;
-  g.k = C;
-  g.a.outH = 1;
-  g.a.kernelW = 1;
-  g.rowStrideB = fs2;
+  /* A filter with gaps between taps (no layout Kiln produces): direct
+   * loops, taps in the padding skipped. */
   for (int64_t n = 0; n < N; ++n)
     for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t kh = 0; kh < KH; ++kh)
-        for (int64_t kw = 0; kw < KW; ++kw) {
-          g.a.data = x + n * g.a.strideN +
-                     (oh * stepH + kh * dilationH) * g.a.strideH +
-                     kw * dilationW * g.a.strideW;
-          g.b = f + kh * fs0 + kw * fs1;
-          g.c = y + n * os0 + oh * os1;
-          g.accumulate = (int)(flags & 1) || kh > 0 || kw > 0;
-          kiln_gemm(&g);
+      for (int64_t ow = 0; ow < OW; ++ow)
+        for (int64_t co = 0; co < F; ++co) {
+          float *o = y + n * os0 + oh * os1 + ow * os2 + co * g.colStrideC;
+          float sum = (flags & 1) ? *o : 0.0f;
+          for (int64_t kh = 0; kh < KH; ++kh)
+            for (int64_t kw = 0; kw < KW; ++kw) {
+              int64_t ih = oh * stepH + kh * dilationH - padTop;
+              int64_t iw = ow * stepW + kw * dilationW - padLeft;
+              if (ih < 0 || ih >= g.a.inH || iw < 0 || iw >= g.a.inW)
+                continue;
+              for (int64_t ci = 0; ci < C; ++ci)
+                sum += x[n * g.a.strideN + ih * g.a.strideH +
+                         iw * g.a.strideW + ci * g.a.strideC] *
+                       f[kh * fs0 + kw * fs1 + ci * fs2 + co * g.colStrideB];
+            }
+          *o = sum;
         }
 }

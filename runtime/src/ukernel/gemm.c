@@ -101,11 +101,52 @@ static int64_t columnRuns(const kiln_gemm_lhs_t *a, int64_t p0, int64_t kc,
   return runs;
 }
 
+/* Packs columns [p0, p0 + kc) of row `r` of a padded convolution's
+ * implicit matrix into dst: tap by tap, the tap's channels copied, or zero
+ * where the tap falls in the padding. */
+static void packPaddedConvRow(const kiln_gemm_lhs_t *a, int64_t r, int64_t p0,
+                              int64_t kc, float *dst) {
+  int64_t pixels = a->outH * a->outW;
+  int64_t n = r / pixels, rem = r % pixels;
+  int64_t ih0 = (rem / a->outW) * a->stepH - a->padTop;
+  int64_t iw0 = (rem % a->outW) * a->stepW - a->padLeft;
+  const float *image = a->data + n * a->strideN;
+  int64_t C = a->channels;
+  int64_t p = 0, tap = p0 / C, c = p0 % C;
+  while (p < kc) {
+    int64_t count = C - c < kc - p ? C - c : kc - p;
+    int64_t ih = ih0 + (tap / a->kernelW) * a->dilationH;
+    int64_t iw = iw0 + (tap % a->kernelW) * a->dilationW;
+    if (ih < 0 || ih >= a->inH || iw < 0 || iw >= a->inW) {
+      memset(dst + p, 0, (size_t)count * sizeof(float));
+    } else {
+      const float *src = image + ih * a->strideH + iw * a->strideW +
+                         c * a->strideC;
+      if (a->strideC == 1)
+        memcpy(dst + p, src, (size_t)count * sizeof(float));
+      else
+        for (int64_t j = 0; j < count; ++j)
+          dst[p + j] = src[j * a->strideC];
+    }
+    p += count;
+    c = 0;
+    ++tap;
+  }
+}
+
 /* Packs rows [r0, r0 + mr) of A's current block, each row contiguous:
  * ap[i * kc + p]; rows past mr are zero. */
 static void packA(const kiln_gemm_lhs_t *a, const int64_t *starts,
                   const int64_t *offsets, int64_t runs, int64_t kc,
-                  int64_t r0, int64_t mr, int64_t MR, float *ap) {
+                  int64_t p0, int64_t r0, int64_t mr, int64_t MR,
+                  float *ap) {
+  if (a->conv && a->padded) {
+    for (int64_t i = 0; i < mr; ++i)
+      packPaddedConvRow(a, r0 + i, p0, kc, ap + i * kc);
+    for (int64_t i = mr; i < MR; ++i)
+      memset(ap + i * kc, 0, (size_t)kc * sizeof(float));
+    return;
+  }
   for (int64_t i = 0; i < mr; ++i) {
     const float *row = rowBase(a, r0 + i);
     float *dst = ap + i * kc;
@@ -185,7 +226,7 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
       for (int64_t ic = m0; ic < m1; ic += MC) {
         int64_t mc = min64(MC, m1 - ic);
         for (int64_t ir = 0; ir < mc; ir += MR)
-          packA(&g->a, starts, offsets, runs, kc, ic + ir,
+          packA(&g->a, starts, offsets, runs, kc, pc, ic + ir,
                 min64(MR, mc - ir), MR, ap + ir * kc);
         for (int64_t jr = 0; jr < nc; jr += NR)
           for (int64_t ir = 0; ir < mc; ir += MR)
@@ -216,13 +257,20 @@ static void rows(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa, int64_t m0,
 static void naive(const kiln_gemm_t *g, int64_t m0, int64_t m1, int64_t n0,
                   int64_t n1) {
   int64_t starts[2], offsets[2];
+  int padded = g->a.conv && g->a.padded;
   for (int64_t i = m0; i < m1; ++i) {
-    const float *row = rowBase(&g->a, i);
+    const float *row = padded ? NULL : rowBase(&g->a, i);
     for (int64_t j = n0; j < n1; ++j) {
       float sum = 0.0f;
       for (int64_t p = 0; p < g->k; ++p) {
-        columnRuns(&g->a, p, 1, starts, offsets);
-        sum += row[offsets[0]] * g->b[p * g->rowStrideB + j * g->colStrideB];
+        float x;
+        if (padded) {
+          packPaddedConvRow(&g->a, i, p, 1, &x);
+        } else {
+          columnRuns(&g->a, p, 1, starts, offsets);
+          x = row[offsets[0]];
+        }
+        sum += x * g->b[p * g->rowStrideB + j * g->colStrideB];
       }
       float *c = g->c + i * g->rowStrideC + j * g->colStrideC;
       *c = g->accumulate ? *c + sum : sum;

@@ -34,6 +34,10 @@ typedef struct {
   int64_t kernelW, channels;    /* conv: columns are (kh, kw, c) */
   int64_t strideN, strideH, strideW, strideC; /* conv: input strides */
   int64_t stepH, stepW, dilationH, dilationW; /* conv: window */
+  /* conv: implicit zero padding (top, left) of an input of inH x inW; a
+   * tap outside the input reads zero. */
+  int64_t padTop, padLeft, inH, inW;
+  int padded; /* conv: some tap may fall outside the input */
 } kiln_gemm_lhs_t;
 
 typedef struct {

@@ -60,8 +60,10 @@ func.func @batched_transposed(%a: memref<4x16x8xf32>, %b: memref<4x16x32xf32>, %
 // CHECK: %[[SW:.+]] = arith.constant 2 : i64
 // CHECK: %[[DH:.+]] = arith.constant 1 : i64
 // CHECK: %[[DW:.+]] = arith.constant 1 : i64
+// CHECK: %[[PT:.+]] = arith.constant 0 : i64
+// CHECK: %[[PL:.+]] = arith.constant 0 : i64
 // CHECK: %[[F:.+]] = arith.constant 1 : i64
-// CHECK: call @kiln_uk_conv2d_nhwc_hwcf_f32(%{{.+}}, %{{.+}}, %{{.+}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[F]])
+// CHECK: call @kiln_uk_conv2d_nhwc_hwcf_f32(%{{.+}}, %{{.+}}, %{{.+}}, %[[SH]], %[[SW]], %[[DH]], %[[DW]], %[[PT]], %[[PL]], %[[F]])
 // CHECK-NOT: @kiln_uk_matmul_f32
 // CHECK: func.func private @kiln_uk_conv2d_nhwc_hwcf_f32
 func.func @conv(%x: memref<1x9x9x3xf32>, %w: memref<3x3x3x8xf32>, %y: memref<1x4x4x8xf32>) {
@@ -79,4 +81,58 @@ func.func @conv(%x: memref<1x9x9x3xf32>, %w: memref<3x3x3x8xf32>, %y: memref<1x4
 func.func @integer_matmul(%a: memref<4x4xi32>, %b: memref<4x4xi32>, %c: memref<4x4xi32>) {
   linalg.matmul ins(%a, %b : memref<4x4xi32>, memref<4x4xi32>) outs(%c : memref<4x4xi32>)
   return
+}
+
+// -----
+
+// A convolution over the buffer that bufferization built for a zero
+// tensor.pad reads the unpadded input, passing the padding (top 1, left 2):
+// the padded buffer, its fill and its copy are gone.
+// CHECK-LABEL: func.func @padded_conv
+// CHECK-NOT: memref.alloc(
+// CHECK-NOT: memref.copy
+// CHECK: %[[X:.+]] = memref.cast %arg0 : memref<?x8x8x16xf32> to memref<*xf32>
+// CHECK-COUNT-4: arith.constant 1 : i64
+// CHECK-NEXT: %[[T:.+]] = arith.constant 1 : i64
+// CHECK-NEXT: %[[L:.+]] = arith.constant 2 : i64
+// CHECK-NEXT: %[[F:.+]] = arith.constant 0 : i64
+// CHECK: call @kiln_uk_conv2d_nhwc_hwcf_f32(%[[X]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[T]], %[[L]], %[[F]])
+// CHECK-NOT: memref.dealloc
+func.func @padded_conv(%x: memref<?x8x8x16xf32>, %w: memref<3x3x16x32xf32>, %y: memref<?x7x9x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = memref.dim %x, %c0 : memref<?x8x8x16xf32>
+  %p = memref.alloc(%n) {alignment = 64 : i64} : memref<?x9x11x16xf32>
+  linalg.map outs(%p : memref<?x9x11x16xf32>)
+    (%init: f32) {
+      linalg.yield %zero : f32
+    }
+  %sv = memref.subview %p[0, 1, 2, 0] [%n, 8, 8, 16] [1, 1, 1, 1] : memref<?x9x11x16xf32> to memref<?x8x8x16xf32, strided<[1584, 176, 16, 1], offset: 208>>
+  memref.copy %x, %sv : memref<?x8x8x16xf32> to memref<?x8x8x16xf32, strided<[1584, 176, 16, 1], offset: 208>>
+  linalg.fill ins(%zero : f32) outs(%y : memref<?x7x9x32xf32>)
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%p, %w : memref<?x9x11x16xf32>, memref<3x3x16x32xf32>) outs(%y : memref<?x7x9x32xf32>)
+  memref.dealloc %p : memref<?x9x11x16xf32>
+  return
+}
+
+// -----
+
+// The padded buffer is also read elsewhere: it stays, and the call reads it
+// (padding 0).
+// CHECK-LABEL: func.func @padded_buffer_shared
+// CHECK: memref.copy
+// CHECK: call @kiln_uk_depthwise_conv2d_nhwc_hwcm_f32
+// CHECK: memref.load
+func.func @padded_buffer_shared(%x: memref<1x8x8x16xf32>, %w: memref<3x3x16x1xf32>, %y: memref<1x8x8x16x1xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x10x10x16xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<1x10x10x16xf32>)
+  %sv = memref.subview %p[0, 1, 1, 0] [1, 8, 8, 16] [1, 1, 1, 1] : memref<1x10x10x16xf32> to memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  memref.copy %x, %sv : memref<1x8x8x16xf32> to memref<1x8x8x16xf32, strided<[1600, 160, 16, 1], offset: 176>>
+  linalg.depthwise_conv_2d_nhwc_hwcm {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+    ins(%p, %w : memref<1x10x10x16xf32>, memref<3x3x16x1xf32>) outs(%y : memref<1x8x8x16x1xf32>)
+  %v = memref.load %p[%c0, %c0, %c0, %c0] : memref<1x10x10x16xf32>
+  return %v : f32
 }
