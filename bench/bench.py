@@ -18,6 +18,7 @@ import numpy as np
 
 DEFAULT_CASES = ["mlp_b1", "mlp_b64", "cnn_b1", "cnn_b64", "resnet18_b1",
                  "resnet18_b8", "mobilenet_v2_b1", "transformer_b8"]
+TRAIN = ["mlp", "cnn"]  # train steps at batch 64, against PyTorch
 SGEMM = [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
          (2048, 2048, 2048), (64, 512, 784)]
 
@@ -50,6 +51,7 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--cases", default=",".join(DEFAULT_CASES))
     ap.add_argument("--no-sgemm", action="store_true")
+    ap.add_argument("--no-train", action="store_true")
     args = ap.parse_args()
     kiln = os.path.join(args.root, "build/bin/kiln")
     work = args.work
@@ -100,6 +102,8 @@ def main():
             print(f"| {case} | {t} | {k:.3f} | {o:.3f} | {p:.3f} | "
                   f"{o / k:.2f}x | {p / k:.2f}x | {compile_s[name]:.1f} |",
                   flush=True)
+    if not args.no_train:
+        train_rows(args.root, kiln, work, threads)
     if args.no_sgemm:
         return
     print("\n| sgemm M×N×K | threads | Kiln ms | oneDNN ms | "
@@ -115,6 +119,73 @@ def main():
             print(f"| {m}×{n}×{k} | {t} | {km:.3f} | {dm:.3f} | "
                   f"{dm / km:.2f}x | {100 * kg / (peak * t):.0f}% | "
                   f"{100 * dg / (peak * t):.0f}% |", flush=True)
+
+
+def train_init(path, name):
+    """The first batch (64) and Glorot-uniform weights, zero biases."""
+    rng = np.random.default_rng(0)
+
+    def glorot(shape):
+        rec = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+        limit = np.sqrt(6.0 / (rec * shape[-2] + rec * shape[-1]))
+        return rng.uniform(-limit, limit, shape).astype(np.float32)
+
+    zeros = lambda n: np.zeros(n, np.float32)
+    if name == "mlp":
+        v = dict(x=rng.standard_normal((64, 784)).astype(np.float32),
+                 w1=glorot((784, 512)), b1=zeros(512), w2=glorot((512, 512)),
+                 b2=zeros(512), w3=glorot((512, 10)), b3=zeros(10))
+    else:
+        v = dict(x=rng.standard_normal((64, 28, 28, 1)).astype(np.float32),
+                 k1=glorot((3, 3, 1, 32)), c1=zeros(32),
+                 k2=glorot((3, 3, 32, 64)), c2=zeros(64),
+                 w1=glorot((1600, 128)), b1=zeros(128), w2=glorot((128, 10)),
+                 b2=zeros(10))
+    v["labels"] = rng.integers(0, 10, 64)
+    np.savez(path, **v)
+
+
+def train_rows(root, kiln, work, threads):
+    """Train steps (Adam, sparse cross-entropy, batch 64): Kiln's compiled
+    step against PyTorch's eager step, gradients checked equal first."""
+    kiln_opt = os.path.join(root, "build/bin/kiln-opt")
+    print("\n| train step, batch 64 | threads | Kiln ms | PyTorch ms | "
+          "Kiln speed / PyTorch | Kiln compile s |")
+    print("|---|---|---|---|---|---|")
+    libs, compile_s = {}, {}
+    for name in TRAIN:
+        step_ir = os.path.join(work, f"train_{name}.mlir")
+        start = time.perf_counter()
+        subprocess.run([kiln_opt, os.path.join(here, "train", f"{name}.mlir"),
+                        "--kiln-train-step=optimizer=adam learning-rate=0.001 "
+                        "epsilon=1e-7", "-o", step_ir], check=True)
+        out = os.path.join(work, f"kiln_train_{name}")
+        subprocess.run([kiln, "compile", step_ir, "--entry", "f_train_step",
+                        "-o", out, "--name", f"{name}_step",
+                        "--dynamic-batch"], check=True)
+        compile_s[name] = time.perf_counter() - start
+        libs[name] = os.path.join(out, f"lib{name}_step.so")
+        train_init(os.path.join(work, f"train_{name}.init.npz"), name)
+    for t in threads:
+        env = {"OMP_NUM_THREADS": str(t), "OPENBLAS_NUM_THREADS": str(t)}
+        for name in TRAIN:
+            init = os.path.join(work, f"train_{name}.init.npz")
+            kout = os.path.join(work, f"train_{name}.kiln.npz")
+            tout = os.path.join(work, f"train_{name}.torch.npz")
+            k = float(run([py, os.path.join(here, "time_train.py"), "kiln",
+                           kiln, libs[name], name, init, str(t), "5", kout],
+                          env))
+            p = float(run([py, os.path.join(here, "time_train.py"), "torch",
+                           name, init, str(t), "5", tout], env))
+            got, ref = np.load(kout), np.load(tout)
+            for n in ref.files:
+                err = (np.abs(got[n] - ref[n]).max() /
+                       max(np.abs(ref[n]).max(), 1e-30))
+                if not err <= 1e-4:
+                    raise RuntimeError(f"train {name}: {n} differs from "
+                                       f"PyTorch's ({err:.2e})")
+            print(f"| {name} | {t} | {k:.3f} | {p:.3f} | {p / k:.2f}x | "
+                  f"{compile_s[name]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

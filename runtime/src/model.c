@@ -133,23 +133,48 @@ void kiln_fill_descriptor(int64_t *d, const kiln_tensor_info_t *info,
   kiln_fill_descriptor_dims(d, info->rank, dims, data);
 }
 
-/* Copies a (possibly strided) result into the caller's dense buffer. */
+/* Copies a (possibly strided) result into the caller's dense buffer: one
+ * memcpy when the result is dense (the usual case), else row by row over
+ * the innermost dimension. */
 void kiln_copy_out(const int64_t *d, const kiln_tensor_info_t *info,
                     void *dst, size_t elementSize) {
   char *base;
   memcpy(&base, &d[1], sizeof base);
-  const int64_t *sizes = &d[3], *strides = &d[3 + info->rank];
-  int64_t total = 1;
-  for (int32_t i = 0; i < info->rank; ++i)
+  int32_t rank = info->rank;
+  const int64_t *sizes = &d[3], *strides = &d[3 + rank];
+  int64_t total = 1, dense = 1;
+  for (int32_t i = rank - 1; i >= 0; --i) {
+    if (sizes[i] != 1 && strides[i] != dense)
+      dense = -1;
+    if (dense > 0)
+      dense *= sizes[i];
     total *= sizes[i];
+  }
+  if (total == 0)
+    return;
+  if (dense > 0 || rank == 0) {
+    memcpy(dst, base + d[2] * (int64_t)elementSize,
+           (size_t)total * elementSize);
+    return;
+  }
+  int32_t inner = rank - 1;
+  int64_t rowLength = sizes[inner], rowStride = strides[inner];
   int64_t index[KILN_MAX_RANK] = {0};
-  for (int64_t n = 0; n < total; ++n) {
+  char *out = dst;
+  for (int64_t n = 0; n < total; n += rowLength) {
     int64_t offset = d[2];
-    for (int32_t i = 0; i < info->rank; ++i)
+    for (int32_t i = 0; i < inner; ++i)
       offset += index[i] * strides[i];
-    memcpy((char *)dst + n * elementSize, base + offset * elementSize,
-           elementSize);
-    for (int32_t i = info->rank - 1; i >= 0; --i) {
+    const char *src = base + offset * (int64_t)elementSize;
+    if (rowStride == 1) {
+      memcpy(out, src, (size_t)rowLength * elementSize);
+    } else {
+      for (int64_t j = 0; j < rowLength; ++j)
+        memcpy(out + j * (int64_t)elementSize,
+               src + j * rowStride * (int64_t)elementSize, elementSize);
+    }
+    out += rowLength * (int64_t)elementSize;
+    for (int32_t i = inner - 1; i >= 0; --i) {
       if (++index[i] < sizes[i])
         break;
       index[i] = 0;
