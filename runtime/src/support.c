@@ -67,6 +67,29 @@ memrefCopy(int64_t elementSize, kiln_unranked_memref_t *src,
            s->aligned + s->offset * elementSize, (size_t)elementSize);
     return;
   }
+  /* Drop unit dimensions (they do not move the address) and merge a
+   * dimension into the next one when both sides are contiguous across
+   * them, so rows are as long as possible (a [..., 64, 1] copy is one row
+   * of 64, not 64 rows of 1). */
+  int64_t dims[16], ss[16], ds[16], n = 0;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (sizes[i] == 1)
+      continue;
+    if (n > 0 && ss[n - 1] == sizes[i] * sStrides[i] &&
+        ds[n - 1] == sizes[i] * dStrides[i]) {
+      dims[n - 1] *= sizes[i];
+      ss[n - 1] = sStrides[i];
+      ds[n - 1] = dStrides[i];
+      continue;
+    }
+    dims[n] = sizes[i], ss[n] = sStrides[i], ds[n] = dStrides[i];
+    ++n;
+  }
+  if (n == 0) {
+    dims[0] = 1, ss[0] = 1, ds[0] = 1;
+    n = 1;
+  }
+  sizes = dims, sStrides = ss, dStrides = ds, rank = n;
   /* Row by row over the innermost dimension (memcpy when both rows are
    * contiguous), the outer dimensions as an odometer. */
   int64_t inner = rank - 1, rows = 1;

@@ -348,6 +348,53 @@ LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
                       ? parts.front()
                       : Value(ConcatOp::create(b, loc, ValueRange(parts),
                                                b.getI64IntegerAttr(rank)));
+  // Windows that tile the input (strides equal to the window, no dilation
+  // or padding, static spatial sizes): each window position's part lands
+  // in its own phase of the input, so the scatter is an interleave (a
+  // reshape, a transpose and a reshape), zero-padded where the windows do
+  // not reach, instead of the grouped transposed convolution below.
+  auto xType = cast<RankedTensorType>(x.getType());
+  bool tiles = true;
+  for (int64_t i = 0; i < spatial; ++i)
+    tiles &= win.strides[i] == kernel[i] && win.dilations[i] == 1 &&
+             win.low[i] == 0 && win.high[i] == 0 &&
+             !xType.isDynamicDim(i + 1) && !yType.isDynamicDim(i + 1);
+  if (tiles) {
+    auto dimOf = [&](RankedTensorType t, int64_t i) {
+      return t.isDynamicDim(i) ? int64_t(-1) : t.getDimSize(i);
+    };
+    // [N, O..., C, K] -> [N, O..., C, K1..Ks]
+    SmallVector<int64_t> split = {dimOf(yType, 0)};
+    for (int64_t i = 0; i < spatial; ++i)
+      split.push_back(yType.getDimSize(i + 1));
+    split.push_back(channels);
+    llvm::append_range(split, kernel);
+    Value v = ReshapeOp::create(b, loc, stacked, split);
+    // -> [N, O1, K1, ..., Os, Ks, C]
+    SmallVector<int64_t> perm = {0};
+    for (int64_t i = 0; i < spatial; ++i) {
+      perm.push_back(1 + i);
+      perm.push_back(spatial + 2 + i);
+    }
+    perm.push_back(spatial + 1);
+    v = TransposeOp::create(b, loc, v, perm);
+    // -> [N, O1*K1, ..., C], then zeros up to the input's sizes.
+    SmallVector<int64_t> merged = {dimOf(yType, 0)};
+    SmallVector<int64_t> low(rank, 0), high(rank, 0);
+    for (int64_t i = 0; i < spatial; ++i) {
+      merged.push_back(yType.getDimSize(i + 1) * kernel[i]);
+      high[i + 1] = xType.getDimSize(i + 1) - merged.back();
+    }
+    merged.push_back(channels);
+    v = ReshapeOp::create(b, loc, v, merged);
+    if (llvm::any_of(high, [](int64_t h) { return h != 0; }))
+      v = PadOp::create(b, loc, v, b.getDenseI64ArrayAttr(low),
+                        b.getDenseI64ArrayAttr(high),
+                        PadModeAttr::get(b.getContext(), PadMode::constant),
+                        b.getF64FloatAttr(0.0));
+    out.push_back(v);
+    return success();
+  }
   SmallVector<int64_t> flat;
   for (int64_t i = 0; i < rank - 1; ++i)
     flat.push_back(yType.isDynamicDim(i) ? -1 : yType.getDimSize(i));
