@@ -33,7 +33,8 @@ typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
 /* One output row (n, oh): every pixel, channel and multiplier. Dense
  * layouts with multiplier 1 (every depthwise layer Kiln imports) go 64
  * channels at a time with the accumulators in four vector registers across
- * the window; the rest (and the last channels) take the general loop, whose
+ * the window, then 16 at a time; the rest (and the last channels) take the
+ * general loop, whose
  * channel loop is innermost for the compiler to vectorize. */
 #define DEPTHWISE_ROW(NAME, ATTR)                                              \
   ATTR static void NAME(const kiln_depthwise_t *d, int64_t row) {              \
@@ -71,6 +72,26 @@ typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
             }                                                                  \
             for (int j = 0; j < 4; ++j)                                        \
               *(kiln_v16 *)(o0 + first + 16 * j) = v[j];                       \
+          }                                                                    \
+          for (; first + 16 <= d->C; first += 16) {                            \
+            kiln_v16 v = d->accumulate ? *(const kiln_v16 *)(o0 + first)       \
+                                       : (kiln_v16){0};                        \
+            for (int64_t kh = 0; kh < d->KH; ++kh) {                           \
+              int64_t ih = oh * d->stepH + kh * d->dilationH - d->padTop;      \
+              if (ih < 0 || ih >= d->inH)                                      \
+                continue;                                                      \
+              for (int64_t kw = 0; kw < d->KW; ++kw) {                         \
+                int64_t iw = ow * d->stepW + kw * d->dilationW - d->padLeft;   \
+                if (iw < 0 || iw >= d->inW)                                    \
+                  continue;                                                    \
+                v += *(const kiln_v16 *)(d->in + n * d->inS[0] +               \
+                                         ih * d->inS[1] + iw * d->inS[2] +     \
+                                         first) *                              \
+                     *(const kiln_v16 *)(d->filter + kh * d->fS[0] +           \
+                                         kw * d->fS[1] + first);               \
+              }                                                                \
+            }                                                                  \
+            *(kiln_v16 *)(o0 + first) = v;                                     \
           }                                                                    \
         }                                                                      \
         for (int64_t c0 = first; c0 < d->C; c0 += 512) {                       \
