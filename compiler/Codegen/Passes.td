@@ -69,7 +69,9 @@ def LowerToUKernelsPass : Pass<"kiln-cpu-lower-to-ukernels", "mlir::ModuleOp"> {
     bufferization built for a zero `tensor.pad` (an allocation used only by
     its zero fill, the copy of the unpadded input into a subview, the
     convolution and deallocations) reads the unpadded input and gets the
-    padding as arguments; the buffer, the fill and the copy are erased. Each call sits in a `memref.alloca_scope`, so
+    padding as arguments; the buffer, the fill and the copy are erased.
+    When B (a dense kernel or a filter) is a view of a constant global, a
+    flag lets the runtime pack it once and keep the packed form. Each call sits in a `memref.alloca_scope`, so
     the descriptors it passes on the stack are freed also inside loops.
     `kiln-cpu-tile-and-vectorize` leaves these ops whole (one predicate,
     `compiler/Codegen/CPU/UKernels.h`).

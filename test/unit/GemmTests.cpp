@@ -106,6 +106,42 @@ TEST_P(GemmTest, MatchesNaiveProduct) {
   }
 }
 
+// A constant B is packed once and kept: products with new A (and a
+// transposed B, a second key) reuse it and stay exact.
+TEST_P(GemmTest, ConstantBPackedOnce) {
+  const kiln_gemm_isa_t *isa = kiln_gemm_isa_named(GetParam());
+  if (!isa)
+    GTEST_SKIP() << GetParam() << " is not supported on this CPU";
+  const int64_t m = 70, n = 100, k = 1100; // two reduction blocks
+  std::vector<float> b = randomValues(k * n, 7);
+  for (int round = 0; round < 3; ++round)
+    for (bool transB : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << "round " << round << " transB "
+                                        << transB);
+      std::vector<float> a = randomValues(m * k, 100 + round);
+      std::vector<float> c(m * n, 0.0f);
+      kiln_gemm_t g = {};
+      g.m = m, g.n = n, g.k = k;
+      g.a.data = a.data(), g.a.rowStride = k, g.a.colStride = 1;
+      g.b = b.data();
+      g.rowStrideB = transB ? 1 : n;
+      g.colStrideB = transB ? k : 1;
+      g.c = c.data(), g.rowStrideC = n, g.colStrideC = 1;
+      g.constantB = 1;
+      kiln_gemm_with(&g, isa);
+      for (int64_t i = 0; i < m; i += 7)
+        for (int64_t j = 0; j < n; ++j) {
+          double sum = 0, scale = 1;
+          for (int64_t p = 0; p < k; ++p) {
+            double x = a[i * k + p] * (double)b[p * g.rowStrideB + j * g.colStrideB];
+            sum += x;
+            scale += std::fabs(x);
+          }
+          ASSERT_NEAR(c[i * n + j], sum, 1e-5 * scale) << "at " << i << "," << j;
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, GemmTest,
                          ::testing::Values("avx512", "avx2", "generic"),
                          [](const auto &info) {

@@ -40,6 +40,33 @@ SmallVector<int64_t> windowArgs(ConvOp conv, int64_t top, int64_t left,
   return {strides[0], strides[1], dilations[0], dilations[1], top, left, flags};
 }
 
+/// Whether `buffer` is (a view of) a constant global: a weight embedded in
+/// the library, which no call changes, so the runtime may keep its packed
+/// form.
+bool isConstantBuffer(Value buffer, ModuleOp module) {
+  while (Operation *def = buffer.getDefiningOp()) {
+    if (auto view = dyn_cast<ViewLikeOpInterface>(def)) {
+      buffer = view.getViewSource();
+      continue;
+    }
+    if (auto cast = dyn_cast<memref::CastOp>(def)) {
+      buffer = cast.getSource();
+      continue;
+    }
+    if (auto get = dyn_cast<memref::GetGlobalOp>(def)) {
+      auto global =
+          module.lookupSymbol<memref::GlobalOp>(get.getNameAttr());
+      return global && global.getConstant();
+    }
+    return false;
+  }
+  return false;
+}
+
+bool isUKernelDepthwiseConvOp(linalg::LinalgOp op) {
+  return isa<linalg::DepthwiseConv2DNhwcHwcmOp>(op.getOperation());
+}
+
 /// Whether `value` is the constant +0.0.
 bool isZero(Value value) {
   APFloat scalar(0.0f);
@@ -199,7 +226,11 @@ struct LowerToUKernelsPass
     for (linalg::LinalgOp op : ops) {
       Location loc = op.getLoc();
       Value out = op.getDpsInitOperand(0)->get();
-      int64_t flags = 1; // accumulate into the output
+      // Bit 0: accumulate into the output; bit 1: B is a constant.
+      int64_t flags = 1;
+      if (!isUKernelDepthwiseConvOp(op) &&
+          isConstantBuffer(op->getOperand(1), module))
+        flags |= 2;
       // A convolution reads the unpadded input; its padding is implicit.
       std::optional<PaddedInput> padded;
       if (isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcmOp>(
@@ -207,7 +238,7 @@ struct LowerToUKernelsPass
         padded = matchPaddedInput(op->getOperand(0), op);
       b.setInsertionPoint(op);
       if (linalg::FillOp fill = zeroFillBefore(op, out)) {
-        flags = 0;
+        flags &= ~int64_t(1);
         fill.erase();
       }
       // The calls pass descriptors on the stack: a scope frees them after

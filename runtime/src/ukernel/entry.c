@@ -7,7 +7,9 @@
  * each operand as an unranked memref (its rank and a pointer to the ranked
  * descriptor {allocated, aligned, offset, sizes[rank], strides[rank]}) and
  * saying which dimension of each operand plays which role. Shapes were
- * verified by the compiler; these functions trust them.
+ * verified by the compiler; these functions trust them. Flags: bit 0,
+ * accumulate into the output; bit 1, B (the filter) is a constant of the
+ * model, whose packed form may be kept.
  *
  *===---------------------------------------------------------------------===*/
 
@@ -59,6 +61,7 @@ KILN_UK_HIDDEN void kiln_uk_matmul_f32(int64_t rankA, kiln_uk_memref_t *a,
   g.rowStrideC = roleStride(rankC, c, layoutC, 0);
   g.colStrideC = roleStride(rankC, c, layoutC, 1);
   g.accumulate = (int)(flags & 1);
+  g.constantB = (flags & 2) != 0;
   int64_t batch[2] = {1, 1};
   for (int r = 0; r < 2; ++r) {
     int64_t d = roleDim(layoutC, 2 + r);
@@ -116,6 +119,7 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
                (OH - 1) * stepH + (KH - 1) * dilationH - padTop >= g.a.inH ||
                (OW - 1) * stepW + (KW - 1) * dilationW - padLeft >= g.a.inW;
   g.accumulate = (int)(flags & 1);
+  g.constantB = (flags & 2) != 0;
   int64_t fs0 = strideOf(rankF, filter, 0), fs1 = strideOf(rankF, filter, 1),
           fs2 = strideOf(rankF, filter, 2);
   int64_t os0 = strideOf(rankO, out, 0), os1 = strideOf(rankO, out, 1),

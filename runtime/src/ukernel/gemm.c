@@ -14,6 +14,7 @@
 #include "gemm.h"
 #include "../threads.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,6 +201,77 @@ static void packB(const kiln_gemm_t *g, int64_t p0, int64_t kc, int64_t j0,
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/* The reduction depth of B's blocks: equal blocks of at most KC
+ * (784 = 4 x 196, not 3 x 256 + 16). */
+static int64_t reductionBlock(int64_t k) { return ceilDiv(k, ceilDiv(k, KC)); }
+
+/*===----------------------------------------------------------------------===*
+ * Constant B, packed once
+ *
+ * A constant B (a weight of an inference library) is packed whole the first
+ * time it is used and kept for the life of the library: panel jp of
+ * reduction block p lives at data + (p * panels + jp) * NR * kBlock. The
+ * table is small and fixed; when it is full, products pack per call.
+ *===----------------------------------------------------------------------===*/
+
+enum { PACKED_ENTRIES = 1024 };
+
+typedef struct {
+  const float *b;
+  int64_t k, n, rowStride, colStride, nr;
+  float *data;
+} kiln_packed_b_t;
+
+static struct {
+  pthread_mutex_t lock;
+  int count;
+  kiln_packed_b_t entries[PACKED_ENTRIES];
+} packedB = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void packB(const kiln_gemm_t *g, int64_t p0, int64_t kc, int64_t j0,
+                  int64_t nr, int64_t NR, float *bp);
+
+/* B's whole packed form, built on first use; NULL when the table is full
+ * or memory is short (the caller then packs per call). */
+static const float *constantPackedB(const kiln_gemm_t *g, int64_t NR) {
+  const float *found = NULL;
+  pthread_mutex_lock(&packedB.lock);
+  for (int i = 0; i < packedB.count && !found; ++i) {
+    kiln_packed_b_t *e = &packedB.entries[i];
+    if (e->b == g->b && e->k == g->k && e->n == g->n &&
+        e->rowStride == g->rowStrideB && e->colStride == g->colStrideB &&
+        e->nr == NR)
+      found = e->data;
+  }
+  if (!found && packedB.count < PACKED_ENTRIES) {
+    int64_t kBlock = reductionBlock(g->k), blocks = ceilDiv(g->k, kBlock);
+    int64_t panels = ceilDiv(g->n, NR);
+    size_t bytes = ((size_t)(blocks * panels * NR * kBlock) * sizeof(float) +
+                    63) & ~(size_t)63;
+    float *data = aligned_alloc(64, bytes);
+    if (data) {
+      for (int64_t p = 0; p < blocks; ++p) {
+        int64_t kc = min64(kBlock, g->k - p * kBlock);
+        for (int64_t jp = 0; jp < panels; ++jp)
+          packB(g, p * kBlock, kc, jp * NR, min64(NR, g->n - jp * NR), NR,
+                data + (p * panels + jp) * NR * kBlock);
+      }
+      packedB.entries[packedB.count++] =
+          (kiln_packed_b_t){g->b, g->k, g->n, g->rowStrideB, g->colStrideB,
+                            NR, data};
+      found = data;
+    }
+  }
+  pthread_mutex_unlock(&packedB.lock);
+  return found;
+}
+
+__attribute__((destructor)) static void freePackedB(void) {
+  for (int i = 0; i < packedB.count; ++i)
+    free(packedB.entries[i].data);
+  packedB.count = 0;
+}
+
 /* C[m0:m1, n0:n1] through packed panels. Returns nonzero when the packing
  * buffers cannot be allocated. */
 static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
@@ -213,16 +285,25 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
   int64_t *starts = buffers.offsets, *offsets = buffers.offsets + KC + 1;
   if (!ap || !bp || !starts)
     return 1;
+  const float *packed = g->constantB ? constantPackedB(g, NR) : NULL;
+  int64_t kBlock = reductionBlock(g->k), panels = ceilDiv(g->n, NR);
   for (int64_t jc = n0; jc < n1; jc += NC) {
     int64_t nc = min64(NC, n1 - jc);
-    /* Equal reduction blocks (784 = 4 x 196, not 3 x 256 + 16). */
-    int64_t kBlock = ceilDiv(g->k, ceilDiv(g->k, KC));
     for (int64_t pc = 0; pc < g->k; pc += kBlock) {
       int64_t kc = min64(kBlock, g->k - pc);
       int accumulate = g->accumulate || pc > 0;
       int64_t runs = columnRuns(&g->a, pc, kc, starts, offsets);
-      for (int64_t jr = 0; jr < nc; jr += NR)
-        packB(g, pc, kc, jc + jr, min64(NR, nc - jr), NR, bp + jr * kc);
+      /* Panel jr / NR of this block: packed now, or from the kept form
+       * (jc is a multiple of NR: tasks split columns in whole panels). */
+      const float *panel0 = bp;
+      int64_t panelStride = NR * kc;
+      if (packed) {
+        panel0 = packed + ((pc / kBlock) * panels + jc / NR) * NR * kBlock;
+        panelStride = NR * kBlock;
+      } else {
+        for (int64_t jr = 0; jr < nc; jr += NR)
+          packB(g, pc, kc, jc + jr, min64(NR, nc - jr), NR, bp + jr * kc);
+      }
       for (int64_t ic = m0; ic < m1; ic += MC) {
         int64_t mc = min64(MC, m1 - ic);
         for (int64_t ir = 0; ir < mc; ir += MR)
@@ -230,7 +311,7 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
                 min64(MR, mc - ir), MR, ap + ir * kc);
         for (int64_t jr = 0; jr < nc; jr += NR)
           for (int64_t ir = 0; ir < mc; ir += MR)
-            isa->micro(kc, ap + ir * kc, bp + jr * kc,
+            isa->micro(kc, ap + ir * kc, panel0 + (jr / NR) * panelStride,
                        g->c + (ic + ir) * g->rowStrideC +
                            (jc + jr) * g->colStrideC,
                        g->rowStrideC, g->colStrideC, accumulate,

@@ -48,6 +48,10 @@ typedef struct {
   float *c;
   int64_t rowStrideC, colStrideC;
   int accumulate; /* nonzero: C += A x B; zero: C = A x B */
+  /* Nonzero when B never changes while the library is loaded (a constant
+   * of the model, such as an inference weight): its packed panels are
+   * built once and kept (gemm.c). */
+  int constantB;
 } kiln_gemm_t;
 
 /* Computes one product. */

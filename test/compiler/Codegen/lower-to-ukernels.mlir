@@ -136,3 +136,19 @@ func.func @padded_buffer_shared(%x: memref<1x8x8x16xf32>, %w: memref<3x3x16x1xf3
   %v = memref.load %p[%c0, %c0, %c0, %c0] : memref<1x10x10x16xf32>
   return %v : f32
 }
+
+// -----
+
+// B is a view of a constant global (an embedded weight): flag bit 1 lets the
+// runtime keep its packed form (flags 2: overwrite, constant B).
+// CHECK-LABEL: func.func @constant_weights
+// CHECK: %[[F:.+]] = arith.constant 2 : i64
+// CHECK: call @kiln_uk_matmul_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[F]])
+memref.global "private" constant @weights : memref<64x32xf32> = dense<1.0>
+func.func @constant_weights(%a: memref<?x64xf32>, %c: memref<?x32xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = memref.get_global @weights : memref<64x32xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<?x32xf32>)
+  linalg.matmul ins(%a, %w : memref<?x64xf32>, memref<64x32xf32>) outs(%c : memref<?x32xf32>)
+  return
+}
