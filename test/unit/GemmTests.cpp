@@ -175,6 +175,9 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
       {1, 8, 8, 3, 3, 3, 16, 1, 1, 1, 1, false, false},
       {2, 9, 7, 5, 3, 2, 33, 2, 1, 1, 2, false, true},
       {1, 6, 6, 64, 1, 1, 40, 1, 1, 1, 1, true, false},
+      {1, 6, 6, 64, 1, 1, 40, 1, 1, 1, 1, false, false}, // 1x1: a matrix
+      {2, 5, 7, 24, 1, 1, 16, 1, 1, 1, 1, false, true},
+      {1, 1, 3, 20, 1, 1, 70, 1, 1, 1, 1, false, false}, // 3 pixels: rows
       {3, 11, 10, 7, 3, 3, 9, 2, 2, 2, 1, true, true},
       {1, 8, 8, 16, 3, 3, 32, 1, 1, 1, 1, false, false, 1, 1, 1, 1},
       {2, 7, 9, 5, 3, 3, 20, 2, 2, 1, 1, true, true, 0, 1, 0, 1},

@@ -140,6 +140,16 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
       g.a.outH = OH;
       g.a.data = x;
       g.c = y;
+      /* A 1x1, stride-1, unpadded convolution over a dense image reads a
+       * plain [N*H*W, C] matrix: it takes the matrix paths (A read in
+       * place, the row kernel for few pixels). */
+      if (KH == 1 && KW == 1 && stepH == 1 && stepW == 1 && !g.a.padded &&
+          g.a.inH == OH && g.a.inW == OW &&
+          g.a.strideH == OW * g.a.strideW && g.a.strideN == OH * g.a.strideH) {
+        g.a.conv = 0;
+        g.a.rowStride = g.a.strideW;
+        g.a.colStride = g.a.strideC;
+      }
       kiln_gemm(&g);
       return;
     }

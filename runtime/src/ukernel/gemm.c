@@ -286,6 +286,8 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
   if (!ap || !bp || !starts)
     return 1;
   const float *packed = g->constantB ? constantPackedB(g, NR) : NULL;
+  /* A row-major A (unit column stride) needs no packing. */
+  int directA = !g->a.conv && g->a.colStride == 1;
   int64_t kBlock = reductionBlock(g->k), panels = ceilDiv(g->n, NR);
   for (int64_t jc = n0; jc < n1; jc += NC) {
     int64_t nc = min64(NC, n1 - jc);
@@ -306,12 +308,20 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
       }
       for (int64_t ic = m0; ic < m1; ic += MC) {
         int64_t mc = min64(MC, m1 - ic);
+        /* Full panels of a row-major A are read in place; the rest (and
+         * every panel of a convolution) are packed. */
         for (int64_t ir = 0; ir < mc; ir += MR)
-          packA(&g->a, starts, offsets, runs, kc, pc, ic + ir,
-                min64(MR, mc - ir), MR, ap + ir * kc);
+          if (!(directA && ir + MR <= mc))
+            packA(&g->a, starts, offsets, runs, kc, pc, ic + ir,
+                  min64(MR, mc - ir), MR, ap + ir * kc);
         for (int64_t jr = 0; jr < nc; jr += NR)
           for (int64_t ir = 0; ir < mc; ir += MR)
-            isa->micro(kc, ap + ir * kc, panel0 + (jr / NR) * panelStride,
+            isa->micro(kc,
+                       directA && ir + MR <= mc
+                           ? g->a.data + (ic + ir) * g->a.rowStride + pc
+                           : ap + ir * kc,
+                       directA && ir + MR <= mc ? g->a.rowStride : kc,
+                       panel0 + (jr / NR) * panelStride,
                        g->c + (ic + ir) * g->rowStrideC +
                            (jc + jr) * g->colStrideC,
                        g->rowStrideC, g->colStrideC, accumulate,

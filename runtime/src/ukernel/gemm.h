@@ -58,10 +58,11 @@ typedef struct {
 KILN_UK_HIDDEN void kiln_gemm(const kiln_gemm_t *g);
 
 /* A micro-kernel: C[0:mr, 0:nr] (+)= Ap x Bp over kc, where Ap holds MR
- * rows of kc columns (Ap[i * kc + k]: each row a contiguous copy, so that
- * packing a convolution's rows is a few memcpys) and Bp kc rows of NR
- * columns (Bp[k * NR + j]), zero-padded past mr and nr. */
-typedef void (*kiln_microkernel_fn)(int64_t kc, const float *ap,
+ * rows of kc columns, row i at Ap + i * lda (a packed panel, lda == kc, or
+ * A itself when its rows are contiguous), and Bp kc rows of NR columns
+ * (Bp[k * NR + j]), zero-padded past nr. All MR rows are read: rows past mr
+ * must be readable (a packed panel pads them with zeros). */
+typedef void (*kiln_microkernel_fn)(int64_t kc, const float *ap, int64_t lda,
                                     const float *bp, float *c,
                                     int64_t rowStrideC, int64_t colStrideC,
                                     int accumulate, int64_t mr, int64_t nr);

@@ -36,7 +36,8 @@ static void storeTile(const float *tile, int64_t ld, float *c,
 
 enum { GEN_MR = 4, GEN_NR = 16, GEN_ROWS_NR = 64 };
 
-static void microGeneric(int64_t kc, const float *ap, const float *bp,
+static void microGeneric(int64_t kc, const float *ap, int64_t lda,
+                         const float *bp,
                          float *c, int64_t rowStrideC, int64_t colStrideC,
                          int accumulate, int64_t mr, int64_t nr) {
   float acc[GEN_MR][GEN_NR];
@@ -44,7 +45,7 @@ static void microGeneric(int64_t kc, const float *ap, const float *bp,
   for (int64_t k = 0; k < kc; ++k)
     for (int i = 0; i < GEN_MR; ++i)
       for (int j = 0; j < GEN_NR; ++j)
-        acc[i][j] += ap[i * kc + k] * bp[k * GEN_NR + j];
+        acc[i][j] += ap[i * lda + k] * bp[k * GEN_NR + j];
   storeTile(&acc[0][0], GEN_NR, c, rowStrideC, colStrideC, accumulate, mr, nr);
 }
 
@@ -83,7 +84,8 @@ AVX512 static inline __mmask16 laneMask(int64_t n) {
   return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1);
 }
 
-AVX512 static void microAvx512(int64_t kc, const float *ap, const float *bp,
+AVX512 static void microAvx512(int64_t kc, const float *ap, int64_t lda,
+                         const float *bp,
                                float *c, int64_t rowStrideC,
                                int64_t colStrideC, int accumulate, int64_t mr,
                                int64_t nr) {
@@ -96,7 +98,7 @@ AVX512 static void microAvx512(int64_t kc, const float *ap, const float *bp,
     __m512 b1 = _mm512_load_ps(bp + k * 32 + 16);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR512; ++i) {
-      __m512 a = _mm512_set1_ps(ap[i * kc + k]);
+      __m512 a = _mm512_set1_ps(ap[i * lda + k]);
       acc[i][0] = _mm512_fmadd_ps(a, b0, acc[i][0]);
       acc[i][1] = _mm512_fmadd_ps(a, b1, acc[i][1]);
     }
@@ -198,7 +200,8 @@ static const kiln_gemm_isa_t kAvx512 = {"avx512", MR512, 32, microAvx512, 64,
 
 #define AVX2 __attribute__((target("avx2,fma")))
 
-AVX2 static void microAvx2(int64_t kc, const float *ap, const float *bp,
+AVX2 static void microAvx2(int64_t kc, const float *ap, int64_t lda,
+                         const float *bp,
                            float *c, int64_t rowStrideC, int64_t colStrideC,
                            int accumulate, int64_t mr, int64_t nr) {
   __m256 acc[6][2];
@@ -210,7 +213,7 @@ AVX2 static void microAvx2(int64_t kc, const float *ap, const float *bp,
     __m256 b1 = _mm256_load_ps(bp + k * 16 + 8);
 #pragma clang loop unroll(full)
     for (int i = 0; i < 6; ++i) {
-      __m256 a = _mm256_broadcast_ss(ap + i * kc + k);
+      __m256 a = _mm256_broadcast_ss(ap + i * lda + k);
       acc[i][0] = _mm256_fmadd_ps(a, b0, acc[i][0]);
       acc[i][1] = _mm256_fmadd_ps(a, b1, acc[i][1]);
     }
