@@ -27,6 +27,7 @@ void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(int64_t, void *, int64_t, void *,
 #include <cmath>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -140,6 +141,29 @@ TEST_P(GemmTest, ConstantBPackedOnce) {
           ASSERT_NEAR(c[i * n + j], sum, 1e-5 * scale) << "at " << i << "," << j;
         }
     }
+}
+
+// Products from short-lived threads (their packing buffers are freed at
+// thread exit) give the same results as from the main thread.
+TEST(GemmThreadsTest, ShortLivedThreads) {
+  const int64_t m = 40, n = 70, k = 600;
+  std::vector<float> a = randomValues(m * k, 11), b = randomValues(k * n, 12);
+  auto product = [&](std::vector<float> &c) {
+    kiln_gemm_t g = {};
+    g.m = m, g.n = n, g.k = k;
+    g.a.data = a.data(), g.a.rowStride = k, g.a.colStride = 1;
+    g.b = b.data(), g.rowStrideB = n, g.colStrideB = 1;
+    g.c = c.data(), g.rowStrideC = n, g.colStrideC = 1;
+    kiln_gemm(&g);
+  };
+  std::vector<float> reference(m * n);
+  product(reference);
+  for (int t = 0; t < 8; ++t) {
+    std::vector<float> c(m * n, -1.0f);
+    std::thread worker([&] { product(c); });
+    worker.join();
+    ASSERT_EQ(c, reference) << "thread " << t;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, GemmTest,

@@ -63,10 +63,6 @@ bool isConstantBuffer(Value buffer, ModuleOp module) {
   return false;
 }
 
-bool isUKernelDepthwiseConvOp(linalg::LinalgOp op) {
-  return isa<linalg::DepthwiseConv2DNhwcHwcmOp>(op.getOperation());
-}
-
 /// Whether `value` is the constant +0.0.
 bool isZero(Value value) {
   APFloat scalar(0.0f);
@@ -228,7 +224,7 @@ struct LowerToUKernelsPass
       Value out = op.getDpsInitOperand(0)->get();
       // Bit 0: accumulate into the output; bit 1: B is a constant.
       int64_t flags = 1;
-      if (!isUKernelDepthwiseConvOp(op) &&
+      if (!kiln::isUKernelDepthwiseConv(op) &&
           isConstantBuffer(op->getOperand(1), module))
         flags |= 2;
       // A convolution reads the unpadded input; its padding is implicit.

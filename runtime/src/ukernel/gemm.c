@@ -32,14 +32,43 @@ enum {
 };
 
 /* Per-thread packing buffers, grown on first use and kept: a product
- * allocates nothing once the largest block has been seen. */
+ * allocates nothing once the largest block has been seen. They are freed
+ * when their thread exits (a thread-specific key's destructor), so
+ * applications that call models from short-lived threads lose nothing. */
 typedef struct {
   float *a, *b;
   int64_t *offsets;
   size_t aSize, bSize;
 } kiln_pack_buffers_t;
 
-static _Thread_local kiln_pack_buffers_t buffers;
+static pthread_key_t buffersKey;
+static pthread_once_t buffersOnce = PTHREAD_ONCE_INIT;
+
+static void freeBuffers(void *p) {
+  kiln_pack_buffers_t *b = p;
+  free(b->a);
+  free(b->b);
+  free(b->offsets);
+  free(b);
+}
+
+static void createBuffersKey(void) {
+  (void)pthread_key_create(&buffersKey, freeBuffers);
+}
+
+/* This thread's buffers, or NULL when memory is short. */
+static kiln_pack_buffers_t *threadBuffers(void) {
+  pthread_once(&buffersOnce, createBuffersKey);
+  kiln_pack_buffers_t *b = pthread_getspecific(buffersKey);
+  if (!b) {
+    b = calloc(1, sizeof *b);
+    if (b && pthread_setspecific(buffersKey, b) != 0) {
+      free(b);
+      b = NULL;
+    }
+  }
+  return b;
+}
 
 static float *grow(float **p, size_t *size, size_t want) {
   if (*size >= want)
@@ -278,11 +307,14 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
                    int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
   const int64_t MR = isa->mr, NR = isa->nr;
   const int64_t MC = MR * PANELS_M, NC = NR * PANELS_N;
-  float *ap = grow(&buffers.a, &buffers.aSize, (size_t)(MC * KC));
-  float *bp = grow(&buffers.b, &buffers.bSize, (size_t)(NC * KC));
-  if (!buffers.offsets)
-    buffers.offsets = malloc(2 * (KC + 1) * sizeof(int64_t));
-  int64_t *starts = buffers.offsets, *offsets = buffers.offsets + KC + 1;
+  kiln_pack_buffers_t *buffers = threadBuffers();
+  if (!buffers)
+    return 1;
+  float *ap = grow(&buffers->a, &buffers->aSize, (size_t)(MC * KC));
+  float *bp = grow(&buffers->b, &buffers->bSize, (size_t)(NC * KC));
+  if (!buffers->offsets)
+    buffers->offsets = malloc(2 * (KC + 1) * sizeof(int64_t));
+  int64_t *starts = buffers->offsets, *offsets = buffers->offsets + KC + 1;
   if (!ap || !bp || !starts)
     return 1;
   const float *packed = g->constantB ? constantPackedB(g, NR) : NULL;
