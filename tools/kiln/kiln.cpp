@@ -112,6 +112,10 @@ cl::opt<std::string> runWeights("weights",
 cl::opt<std::string> runName("name",
                              cl::desc("Model name (default: from libNAME.so)"),
                              cl::sub(runCmd), cl::cat(runOptions));
+cl::opt<int> runThreads("threads",
+                        cl::desc("Threads the model may use (default: "
+                                 "KILN_NUM_THREADS, else all cores)"),
+                        cl::init(0), cl::sub(runCmd), cl::cat(runOptions));
 
 cl::opt<bool> dynamicBatch(
     "dynamic-batch",
@@ -366,6 +370,13 @@ int runRun() {
   auto run = reinterpret_cast<RunFn>(kiln_library_symbol(lib, "run"));
   if (!run)
     return fail("'" + runLibrary + "' has no " + name + "_run");
+  if (runThreads < 0)
+    return fail("--threads must be 0 (the default) or more, got " +
+                Twine(runThreads.getValue()));
+  using SetThreadsFn = void (*)(int);
+  if (auto setThreads = reinterpret_cast<SetThreadsFn>(
+          kiln_library_symbol(lib, "set_num_threads")))
+    setThreads(runThreads);
   if (static_cast<int32_t>(runInputs.size()) != numInputs)
     return fail("the model has " + Twine(numInputs) + " inputs, got " +
                 Twine(runInputs.size()) + " --input files");

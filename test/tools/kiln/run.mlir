@@ -10,6 +10,13 @@
 // RUN: not kiln run %t/libm.so --input %t/int.npy 2>&1 | FileCheck %s --check-prefix=DTYPE
 // RUN: not kiln run %t/libm.so --input %t/trunc.npy 2>&1 | FileCheck %s --check-prefix=TRUNC
 // RUN: not kiln run %t/libm.so 2>&1 | FileCheck %s --check-prefix=COUNT
+// The thread count: any value gives the same result; a negative one is an
+// error.
+// RUN: kiln run %t/libm.so --input %t/x.npy --output %t/y1.npy --threads 1 | FileCheck %s
+// RUN: kiln run %t/libm.so --input %t/x.npy --output %t/y2.npy --threads 2 | FileCheck %s
+// RUN: cmp %t/y1.npy %t/y.npy && cmp %t/y2.npy %t/y.npy
+// RUN: not kiln run %t/libm.so --input %t/x.npy --threads -1 2>&1 | FileCheck %s --check-prefix=THREADS
+// THREADS: kiln run: --threads must be 0 (the default) or more, got -1
 // CHECK: output 'y': f32 [5, 3]
 // SHAPE: kiln run: input 'x' ({{.+}}bad.npy) has shape [5, 4], the model expects [batch, 3]
 // DTYPE: kiln run: input 'x' ({{.+}}int.npy) has dtype i32, the model expects f32
