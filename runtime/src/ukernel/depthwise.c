@@ -145,12 +145,6 @@ static void runRow(void *ctx, int64_t row) {
   t->row(t->d, row);
 }
 
-typedef struct {
-  char *allocated;
-  float *aligned;
-  int64_t offset;
-  int64_t sizesAndStrides[];
-} kiln_uk_memref_t;
 
 KILN_UK_HIDDEN void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(
     int64_t rankI, kiln_uk_memref_t *in, int64_t rankF,

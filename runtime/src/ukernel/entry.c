@@ -15,12 +15,6 @@
 
 #include "gemm.h"
 
-typedef struct {
-  char *allocated;
-  float *aligned;
-  int64_t offset;
-  int64_t sizesAndStrides[];
-} kiln_uk_memref_t;
 
 static int64_t sizeOf(int64_t rank, const kiln_uk_memref_t *m, int64_t d) {
   (void)rank;

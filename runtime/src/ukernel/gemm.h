@@ -24,6 +24,16 @@
 
 #define KILN_UK_HIDDEN __attribute__((visibility("hidden")))
 
+/* A ranked memref descriptor as generated code passes it (behind an
+ * unranked memref): {allocated, aligned, offset, sizes[rank],
+ * strides[rank]}. */
+typedef struct {
+  char *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizesAndStrides[];
+} kiln_uk_memref_t;
+
 /* The left operand: a strided matrix, or a convolution input (NHWC, any
  * strides) read through its window. */
 typedef struct {
