@@ -11,6 +11,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -40,12 +41,101 @@ bool shouldFuse(OpOperand *fused) {
          !isKernel(fused->getOwner());
 }
 
+/// A transpose as a generic with a permuted input map, so that fusion can
+/// compose it with its neighbours: a model imported in NCHW surrounds each
+/// NHWC convolution with transposes, and the elementwise ops between two
+/// convolutions (a ReLU, a residual add) fold into one NHWC generic whose
+/// maps are the identity again.
+struct GeneralizeTranspose : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    return linalg::generalizeNamedOp(rewriter, op);
+  }
+};
+
+/// An elementwise generic whose every user reads its result through the
+/// same permutation computes the permuted result instead: iterating in the
+/// users' order, its input maps composed with the permutation, its output
+/// and the users' reads the identity. The block output of a residual
+/// network imported in NCHW feeds both the next convolution (through a
+/// transpose to NHWC) and the next residual add: it is then produced in
+/// NHWC once, and the transpose becomes a copy that folds away.
+struct PermuteResultForUsers : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInits() != 1 ||
+        op.getNumLoops() != op.getNumParallelLoops() || isKernel(op))
+      return failure();
+    OpOperand *init = op.getDpsInitOperand(0);
+    if (!op.getMatchingIndexingMap(init).isIdentity() ||
+        !op.getMatchingBlockArgument(init).use_empty())
+      return failure();
+    Value result = op->getResult(0);
+    AffineMap perm;
+    for (OpOperand &use : result.getUses()) {
+      auto user = dyn_cast<linalg::GenericOp>(use.getOwner());
+      if (!user || isKernel(user) || !user.isDpsInput(&use))
+        return failure();
+      AffineMap map = user.getMatchingIndexingMap(&use);
+      if (!map.isPermutation() || map.isIdentity() || (perm && map != perm))
+        return failure();
+      perm = map;
+    }
+    if (!perm)
+      return failure();
+
+    // The permuted result: dimension i is the users' loop i.
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, init->get());
+    SmallVector<OpFoldResult> permuted(sizes.size());
+    for (unsigned j = 0; j < perm.getNumResults(); ++j)
+      permuted[perm.getDimPosition(j)] = sizes[j];
+    Type elementType = getElementTypeOrSelf(result.getType());
+    Value empty = tensor::EmptyOp::create(rewriter, loc, permuted, elementType);
+    SmallVector<AffineMap> maps;
+    for (OpOperand *input : op.getDpsInputOperands())
+      maps.push_back(op.getMatchingIndexingMap(input).compose(perm));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(perm.getNumDims(),
+                                                     getContext()));
+    auto permutedOp = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{empty.getType()}, op.getDpsInputs(),
+        ValueRange{empty}, maps, op.getIteratorTypesArray());
+    rewriter.inlineRegionBefore(op.getRegion(), permutedOp.getRegion(),
+                                permutedOp.getRegion().end());
+    // Loop j of the old order is loop perm(j) of the new one.
+    permutedOp.getRegion().walk([&](linalg::IndexOp index) {
+      rewriter.modifyOpInPlace(index, [&] {
+        index.setDim(perm.getDimPosition(index.getDim()));
+      });
+    });
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(
+        perm.getNumResults(), getContext());
+    for (OpOperand &use : llvm::make_early_inc_range(result.getUses())) {
+      auto user = cast<linalg::GenericOp>(use.getOwner());
+      SmallVector<AffineMap> userMaps = user.getIndexingMapsArray();
+      userMaps[use.getOperandNumber()] = identity;
+      rewriter.modifyOpInPlace(user, [&] {
+        user.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(userMaps));
+        use.set(permutedOp->getResult(0));
+      });
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct FuseElementwisePass
     : kiln::impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
     Operation *op = getOperation();
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
+    patterns.add<GeneralizeTranspose, PermuteResultForUsers>(context);
     linalg::populateElementwiseOpsFusionPatterns(patterns, shouldFuse);
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, shouldFuse);
     tensor::populateBubbleUpExpandShapePatterns(patterns);

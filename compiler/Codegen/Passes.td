@@ -95,6 +95,38 @@ def LowerToUKernelsPass : Pass<"kiln-cpu-lower-to-ukernels", "mlir::ModuleOp"> {
   ];
 }
 
+def FuseEpiloguesPass : Pass<"kiln-cpu-fuse-epilogues"> {
+  let summary = "Make the elementwise tail of a matmul or convolution its epilogue";
+  let description = [{
+    Runs on tensors, after `kiln-fuse-elementwise`. When the only use of a
+    micro-kernel op's result (an f32 matrix multiply, NHWC convolution, or
+    depthwise convolution through the collapse of its unit multiplier) is
+    an all-parallel `linalg.generic` that reads it through an identity map
+    and computes `clamp(x + a + b, lo, hi)` (up to two `arith.addf` of its
+    other inputs, broadcasts allowed, such as a bias and a residual, then
+    `arith.maximumf` / `arith.minimumf` with constants: ReLU, ReLU6, a
+    clip), that generic is rewritten to update the kernel's result in place
+    (the result becomes its init, read as the accumulator) and placed right
+    after the kernel; when an addend is computed later, the kernel moves
+    down to it instead, with its zero fill and input padding.
+    `kiln-cpu-tile-and-vectorize` leaves the epilogue whole and
+    `kiln-cpu-lower-to-ukernels` passes it to the runtime, which applies it
+    to each output tile as it finishes (one pass over the output saved).
+
+    ```mlir
+    // Before: a convolution, then bias + residual + ReLU.
+    %c = linalg.conv_2d_nhwc_hwcf ins(%x, %w) outs(%zero)
+    %y = linalg.generic ins(%c, %bias, %res) outs(%empty) {
+      addf, addf, maximumf }
+    // After: the epilogue reads the convolution's output as its init.
+    %c = linalg.conv_2d_nhwc_hwcf ins(%x, %w) outs(%zero)
+    %y = linalg.generic ins(%bias, %res) outs(%c) { addf, addf, maximumf }
+    ```
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 def FuseElementwisePass : Pass<"kiln-fuse-elementwise"> {
   let summary = "Fuse elementwise linalg ops and reshapes, keeping contractions whole";
   let description = [{
@@ -106,6 +138,15 @@ def FuseElementwisePass : Pass<"kiln-fuse-elementwise"> {
     softmax into its second product, and a reshape into a matmul, which
     leaves generic contractions with extra operands that no kernel takes.
     A producer is fused only into its single use.
+
+    Two rules keep a model imported in NCHW in NHWC between convolutions:
+    `linalg.transpose` becomes a generic (a permuted input map), so it
+    fuses with its neighbours and transposes that undo each other compose
+    to the identity; and an elementwise generic whose every user reads its
+    result through the same permutation computes the permuted result
+    (iterating in its users' order, `linalg.index` renumbered), so a value
+    used twice (a residual block's output: the next convolution's input and
+    the next residual) is produced once in NHWC.
 
     ```mlir
     // Before: the exp of a softmax feeds a batched matmul.

@@ -76,6 +76,9 @@ void buildCPULinalgPipeline(OpPassManager &pm, const TargetOptions &target) {
   addCleanup(pm);
   pm.addPass(createFuseElementwisePass());
   addCleanup(pm);
+  // After elementwise fusion has gathered each kernel's tail into one
+  // generic; before tiling, which leaves kernels and epilogues whole.
+  pm.addPass(createFuseEpiloguesPass());
   // Tiles hold one vector register of f32 on the innermost loop.
   TileAndVectorizePassOptions tiling;
   tiling.vectorWidth = target.vectorWidth > 0 ? target.vectorWidth : 16;

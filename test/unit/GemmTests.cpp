@@ -2,27 +2,34 @@
 //
 // SPDX-License-Identifier: Apache-2.0
 //
-// kiln_gemm and the convolution entry point against naive double-precision
+// kiln_gemm and the convolution entry points against naive double-precision
 // loops written here, for every kernel set this CPU runs (AVX-512, AVX2,
 // portable C), over edge sizes (tails of every tile, the row-kernel path,
-// several KC blocks), transposed operands, strided outputs and both
-// accumulate modes.
+// several KC blocks), transposed operands, strided outputs, both
+// accumulate modes, and epilogues (bias, residual, clamp).
 //
 //===----------------------------------------------------------------------===//
 
 extern "C" {
 #include "ukernel/gemm.h"
+// Operands, window, flags, then the epilogue: two addends with their
+// layout words over the output's dimensions, lo and hi (ukernel/entry.c).
 void kiln_uk_conv2d_nhwc_hwcf_f32(int64_t, void *, int64_t, void *, int64_t,
                                   void *, int64_t, int64_t, int64_t, int64_t,
-                                  int64_t, int64_t, int64_t);
+                                  int64_t, int64_t, int64_t, int64_t, void *,
+                                  int64_t, void *, int64_t, int64_t, float,
+                                  float);
 void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(int64_t, void *, int64_t, void *,
                                             int64_t, void *, int64_t, int64_t,
                                             int64_t, int64_t, int64_t, int64_t,
-                                            int64_t);
+                                            int64_t, int64_t, void *, int64_t,
+                                            void *, int64_t, int64_t, float,
+                                            float);
 }
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <random>
@@ -107,6 +114,74 @@ TEST_P(GemmTest, MatchesNaiveProduct) {
   }
 }
 
+// The epilogue c = clamp(sum + bias + residual, lo, hi) on every path: the
+// in-register AVX-512 store (unit strides), edge tiles, several KC blocks,
+// the row kernel (few rows), a strided C (the tile pass after the store),
+// and a per-row bias (column stride 0).
+TEST_P(GemmTest, AppliesEpilogue) {
+  const kiln_gemm_isa_t *isa = kiln_gemm_isa_named(GetParam());
+  if (!isa)
+    GTEST_SKIP() << GetParam() << " is not supported on this CPU";
+  struct EpiCase {
+    int64_t m, n, k, colStrideC;
+    bool perRowBias, accumulate;
+  } cases[] = {
+      {64, 96, 72, 1, false, false}, {37, 45, 600, 1, false, true},
+      {3, 70, 50, 1, false, false},  {29, 33, 20, 2, false, false},
+      {17, 40, 9, 1, true, true},
+  };
+  unsigned seed = 300;
+  for (const EpiCase &c : cases) {
+    SCOPED_TRACE(::testing::Message() << c.m << "x" << c.n << "x" << c.k
+                                      << " csC " << c.colStrideC << " rowBias "
+                                      << c.perRowBias);
+    std::vector<float> a = randomValues(c.m * c.k, seed++);
+    std::vector<float> b = randomValues(c.k * c.n, seed++);
+    std::vector<float> bias = randomValues(c.perRowBias ? c.m : c.n, seed++);
+    int64_t ldr = c.n + 7;
+    std::vector<float> res = randomValues(c.m * ldr, seed++);
+    int64_t ldc = c.n * c.colStrideC + 3;
+    std::vector<float> out = randomValues(c.m * ldc, seed++);
+    std::vector<float> before = out;
+    kiln_gemm_t g = {};
+    g.m = c.m, g.n = c.n, g.k = c.k;
+    g.a.data = a.data();
+    g.a.rowStride = c.k;
+    g.a.colStride = 1;
+    g.b = b.data();
+    g.rowStrideB = c.n;
+    g.colStrideB = 1;
+    g.c = out.data();
+    g.rowStrideC = ldc;
+    g.colStrideC = c.colStrideC;
+    g.accumulate = c.accumulate;
+    g.epilogue.count = 2;
+    g.epilogue.clamp = 1;
+    g.epilogue.lo = -0.75f;
+    g.epilogue.hi = 1.25f;
+    g.epilogue.add[0] = bias.data();
+    g.epilogue.rowStride[0] = c.perRowBias ? 1 : 0;
+    g.epilogue.colStride[0] = c.perRowBias ? 0 : 1;
+    g.epilogue.add[1] = res.data();
+    g.epilogue.rowStride[1] = ldr;
+    g.epilogue.colStride[1] = 1;
+    kiln_gemm_with(&g, isa);
+    for (int64_t i = 0; i < c.m; ++i)
+      for (int64_t j = 0; j < c.n; ++j) {
+        int64_t at = i * ldc + j * c.colStrideC;
+        double sum = c.accumulate ? before[at] : 0.0, scale = 1.0;
+        for (int64_t p = 0; p < c.k; ++p) {
+          double x = a[i * c.k + p], y = b[p * c.n + j];
+          sum += x * y;
+          scale += std::fabs(x * y);
+        }
+        sum += bias[c.perRowBias ? i : j] + res[i * ldr + j];
+        sum = std::min(std::max(sum, -0.75), 1.25);
+        ASSERT_NEAR(out[at], sum, 1e-5 * scale) << "at " << i << "," << j;
+      }
+  }
+}
+
 // A constant B is packed once and kept: products with new A (and a
 // transposed B, a second key) reuse it and stay exact.
 TEST_P(GemmTest, ConstantBPackedOnce) {
@@ -179,6 +254,13 @@ struct Memref4 {
   int64_t offset, sizes[4], strides[4];
 };
 
+// A rank-1 descriptor (a bias vector).
+struct Memref1 {
+  void *allocated;
+  float *aligned;
+  int64_t offset, size, stride;
+};
+
 Memref4 contiguous(std::vector<float> &data, std::array<int64_t, 4> sizes) {
   Memref4 m{data.data(), data.data(), 0, {}, {}};
   int64_t stride = 1;
@@ -208,15 +290,24 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
       {1, 10, 6, 3, 7, 7, 8, 2, 2, 1, 1, false, false, 3, 3, 3, 3},
   };
   unsigned seed = 100;
+  for (int withEpilogue = 0; withEpilogue < 2; ++withEpilogue)
   for (const ConvCase &c : cases) {
     SCOPED_TRACE(::testing::Message() << "conv " << c.h << "x" << c.w << "x"
                                       << c.c << " k" << c.kh << "x" << c.kw
                                       << " f" << c.f << " s" << c.sh << c.sw
-                                      << " d" << c.dh << c.dw);
+                                      << " d" << c.dh << c.dw
+                                      << " epilogue " << withEpilogue);
     int64_t oh = (c.h + c.pt + c.pb - (c.kh - 1) * c.dh - 1) / c.sh + 1;
     int64_t ow = (c.w + c.pl + c.pr - (c.kw - 1) * c.dw - 1) / c.sw + 1;
     std::vector<float> in = randomValues(c.n * c.h * c.w * c.c, seed++);
     std::vector<float> filter = randomValues(c.kh * c.kw * c.c * c.f, seed++);
+    // The epilogue: a bias per filter (output dimension 3 is its dimension
+    // 0: layout 1 << 24), a dense residual (layout 0x04030201), a clamp.
+    std::vector<float> bias = randomValues(c.f, seed++);
+    std::vector<float> res = randomValues(c.n * oh * ow * c.f, seed++);
+    Memref1 mb{bias.data(), bias.data(), 0, c.f, 1};
+    Memref4 mr = contiguous(res, {c.n, oh, ow, c.f});
+    int64_t epiFlags = withEpilogue ? (2 << 2) | 16 : 0;
     // A strided output: each row padded by 5 floats.
     int64_t rowPad = c.stridedOut ? 5 : 0;
     int64_t rowStride = ow * c.f + rowPad;
@@ -227,7 +318,9 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
     Memref4 mo{out.data(), out.data(), 0, {c.n, oh, ow, c.f},
                {oh * rowStride, rowStride, c.f, 1}};
     kiln_uk_conv2d_nhwc_hwcf_f32(4, &mi, 4, &mf, 4, &mo, c.sh, c.sw, c.dh,
-                                 c.dw, c.pt, c.pl, c.accumulate);
+                                 c.dw, c.pt, c.pl, c.accumulate | epiFlags, 1,
+                                 &mb, 4, &mr, int64_t(1) << 24, 0x04030201,
+                                 -0.5f, 0.75f);
     for (int64_t b = 0; b < c.n; ++b)
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t x = 0; x < ow; ++x)
@@ -246,6 +339,10 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
                   sum += v * w;
                   scale += std::fabs(v * w);
                 }
+            if (withEpilogue) {
+              sum += bias[f] + res[((b * oh + y) * ow + x) * c.f + f];
+              sum = std::min(std::max(sum, -0.5), 0.75);
+            }
             ASSERT_NEAR(out[at], sum, 1e-5 * scale)
                 << "at " << b << "," << y << "," << x << "," << f;
           }
@@ -273,14 +370,25 @@ TEST(UKernelDepthwiseTest, MatchesNaiveConvolution) {
       {2, 9, 9, 19, 1, 3, 3, 2, 2, 1, 1, true, 0, 1, 0, 1},
   };
   unsigned seed = 200;
+  for (int withEpilogue = 0; withEpilogue < 2; ++withEpilogue)
   for (const DwCase &c : cases) {
+    // The compiler fuses epilogues only with multiplier 1.
+    if (withEpilogue && c.m != 1)
+      continue;
     SCOPED_TRACE(::testing::Message() << "depthwise c" << c.c << " m" << c.m
                                       << " s" << c.sh << c.sw << " d" << c.dh
-                                      << c.dw);
+                                      << c.dw << " epilogue "
+                                      << withEpilogue);
     int64_t oh = (c.h + c.pt + c.pb - (c.kh - 1) * c.dh - 1) / c.sh + 1;
     int64_t ow = (c.w + c.pl + c.pr - (c.kw - 1) * c.dw - 1) / c.sw + 1;
     std::vector<float> in = randomValues(c.n * c.h * c.w * c.c, seed++);
     std::vector<float> filter = randomValues(c.kh * c.kw * c.c * c.m, seed++);
+    // Epilogue over [n, oh, ow, c]: a bias per channel, a residual, a clamp.
+    std::vector<float> bias = randomValues(c.c, seed++);
+    std::vector<float> res = randomValues(c.n * oh * ow * c.c, seed++);
+    Memref1 mb{bias.data(), bias.data(), 0, c.c, 1};
+    Memref4 mr = contiguous(res, {c.n, oh, ow, c.c});
+    int64_t epiFlags = withEpilogue ? (2 << 2) | 16 : 0;
     std::vector<float> out = randomValues(c.n * oh * ow * c.c * c.m, seed++);
     std::vector<float> before = out;
     Memref4 mi = contiguous(in, {c.n, c.h, c.w, c.c});
@@ -289,7 +397,9 @@ TEST(UKernelDepthwiseTest, MatchesNaiveConvolution) {
                {oh * ow * c.c * c.m, ow * c.c * c.m, c.c * c.m, c.m, 1}};
     kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(4, &mi, 4, &mf, 5, &mo, c.sh, c.sw,
                                            c.dh, c.dw, c.pt, c.pl,
-                                           c.accumulate);
+                                           c.accumulate | epiFlags, 1, &mb, 4,
+                                           &mr, int64_t(1) << 24, 0x04030201,
+                                           -0.5f, 0.75f);
     for (int64_t b = 0; b < c.n; ++b)
       for (int64_t y = 0; y < oh; ++y)
         for (int64_t x = 0; x < ow; ++x)
@@ -308,6 +418,10 @@ TEST(UKernelDepthwiseTest, MatchesNaiveConvolution) {
                   sum += v * w;
                   scale += std::fabs(v * w);
                 }
+              if (withEpilogue) {
+                sum += bias[ch] + res[((b * oh + y) * ow + x) * c.c + ch];
+                sum = std::min(std::max(sum, -0.5), 0.75);
+              }
               ASSERT_NEAR(out[at], sum, 1e-5 * scale)
                   << "at " << b << "," << y << "," << x << "," << ch << ","
                   << m;

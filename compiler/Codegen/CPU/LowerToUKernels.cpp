@@ -203,6 +203,62 @@ linalg::FillOp zeroFillBefore(Operation *op, Value value) {
   return fill;
 }
 
+/// The epilogue (kiln-cpu-fuse-epilogues) that updates `out`, the output
+/// of `kernel`, right after it: a generic in epilogue form whose init is
+/// `out` (or, for a depthwise convolution, the collapse of its unit
+/// multiplier). Only deallocations, allocations and ops without memory
+/// effects may come between. Null when there is none; the generic is then
+/// left to run as loops.
+linalg::GenericOp epilogueAfter(linalg::LinalgOp kernel, Value out) {
+  for (Operation *op = kernel->getNextNode(); op; op = op->getNextNode()) {
+    if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+      if (!generic.hasPureBufferSemantics() ||
+          generic.getNumDpsInits() != 1 || !kiln::matchUKernelEpilogue(generic))
+        return nullptr;
+      Value init = generic.getDpsInitOperand(0)->get();
+      Operation *def = init.getDefiningOp();
+      bool collapsed = def && kiln::isUnitMultiplierCollapse(def);
+      if (collapsed)
+        init = def->getOperand(0);
+      if (init != out || collapsed != kiln::isUKernelDepthwiseConv(kernel))
+        return nullptr;
+      return generic;
+    }
+    if (isa<memref::DeallocOp, memref::AllocOp>(op) ||
+        (op->getNumRegions() == 0 && isPure(op)))
+      continue;
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// Moves the op defining `value`, when it lies between `anchor` (a kernel
+/// or its zero fill) and the kernel's epilogue (a view, a constant or an
+/// allocation: epilogueAfter allows no other), and the ops it depends on
+/// there, before `anchor`: the call that takes the epilogue's operands is
+/// made where the kernel is.
+void hoistBefore(Value value, Operation *anchor, Operation *epilogue) {
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != anchor->getBlock() ||
+      !anchor->isBeforeInBlock(def) || !def->isBeforeInBlock(epilogue))
+    return;
+  for (Value operand : def->getOperands())
+    hoistBefore(operand, anchor, epilogue);
+  def->moveBefore(anchor);
+}
+
+/// The layout word of an epilogue operand (runtime/src/ukernel/entry.c):
+/// byte d holds the operand dimension that output dimension d indexes,
+/// plus one, or zero where the operand is broadcast along d.
+int64_t epilogueLayoutWord(AffineMap map) {
+  int64_t word = 0;
+  for (unsigned d = 0; d < map.getNumDims(); ++d)
+    if (std::optional<unsigned> pos = map.getResultPosition(
+            getAffineDimExpr(d, map.getContext())))
+      word |= static_cast<int64_t>(*pos + 1) << (8 * d);
+  return word;
+}
+
 struct LowerToUKernelsPass
     : kiln::impl::LowerToUKernelsPassBase<LowerToUKernelsPass> {
   void runOnOperation() override {
@@ -232,6 +288,16 @@ struct LowerToUKernelsPass
       if (isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcmOp>(
               op.getOperation()))
         padded = matchPaddedInput(op->getOperand(0), op);
+      // The epilogue's operands must be there before the call (and before
+      // the zero fill that the next step looks for right before `op`).
+      linalg::GenericOp epilogue = epilogueAfter(op, out);
+      if (epilogue) {
+        Operation *anchor = op;
+        if (linalg::FillOp fill = zeroFillBefore(op, out))
+          anchor = fill;
+        for (Value input : epilogue.getDpsInputs())
+          hoistBefore(input, anchor, epilogue);
+      }
       b.setInsertionPoint(op);
       if (linalg::FillOp fill = zeroFillBefore(op, out)) {
         flags &= ~int64_t(1);
@@ -250,15 +316,53 @@ struct LowerToUKernelsPass
         args.push_back(memref::CastOp::create(
             b, loc, unranked, i == 0 && padded ? padded->source : v));
       int64_t top = padded ? padded->top : 0, left = padded ? padded->left : 0;
+      // The epilogue's operands: two addends (the output stands in for
+      // absent ones), their layout words, lo and hi; its shape in flags.
+
+      SmallVector<Value> tail;
+      {
+        SmallVector<Value> addends;
+        SmallVector<int64_t> words;
+        float lo = -std::numeric_limits<float>::infinity();
+        float hi = std::numeric_limits<float>::infinity();
+        if (epilogue) {
+          kiln::Epilogue e = *kiln::matchUKernelEpilogue(epilogue);
+          for (BlockArgument arg : e.addends) {
+            OpOperand *input = epilogue.getDpsInputOperand(arg.getArgNumber());
+            addends.push_back(input->get());
+            words.push_back(
+                epilogueLayoutWord(epilogue.getMatchingIndexingMap(input)));
+          }
+          flags |= static_cast<int64_t>(e.addends.size()) << 2;
+          if (e.lo || e.hi) {
+            flags |= 16;
+            lo = e.lo.value_or(lo);
+            hi = e.hi.value_or(hi);
+          }
+        }
+        while (addends.size() < 2) {
+          addends.push_back(out);
+          words.push_back(0);
+        }
+        for (Value v : addends)
+          tail.push_back(memref::CastOp::create(b, loc, unranked, v));
+        for (int64_t w : words)
+          tail.push_back(constant(w));
+        for (float v : {lo, hi})
+          tail.push_back(arith::ConstantOp::create(b, loc, f32,
+                                                   b.getF32FloatAttr(v)));
+      }
       if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
         for (int64_t v : windowArgs(conv, top, left, flags))
           args.push_back(constant(v));
+        args.append(tail);
         declare(module, kConvFn, ValueRange(args).getTypes());
         func::CallOp::create(b, loc, kConvFn, TypeRange{}, args);
       } else if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcmOp>(
                      op.getOperation())) {
         for (int64_t v : windowArgs(dw, top, left, flags))
           args.push_back(constant(v));
+        args.append(tail);
         declare(module, kDepthwiseFn, ValueRange(args).getTypes());
         func::CallOp::create(b, loc, kDepthwiseFn, TypeRange{}, args);
       } else {
@@ -273,11 +377,14 @@ struct LowerToUKernelsPass
         args.push_back(constant(layoutWord(maps[1], roles(loops.k, loops.n))));
         args.push_back(constant(layoutWord(maps[2], roles(loops.m, loops.n))));
         args.push_back(constant(flags));
+        args.append(tail);
         declare(module, kMatmulFn, ValueRange(args).getTypes());
         func::CallOp::create(b, loc, kMatmulFn, TypeRange{}, args);
       }
       memref::AllocaScopeReturnOp::create(b, loc, ValueRange{});
       op.erase();
+      if (epilogue)
+        epilogue.erase();
       if (padded)
         for (Operation *builder : padded->builders)
           builder->erase();

@@ -33,6 +33,19 @@ namespace {
 /// producer chain and is tiled, pulling its producers in.
 bool isTileable(linalg::LinalgOp op);
 
+/// Whether `op` is left whole: a micro-kernel op (kiln-cpu-lower-to-ukernels
+/// replaces it after bufferization), its epilogue, or the fill of such an
+/// op's output, which that pass folds into the call.
+bool isLeftWhole(linalg::LinalgOp op) {
+  if (kiln::isUKernelOp(op) || kiln::epilogueKernel(op))
+    return true;
+  if (!isa<linalg::FillOp>(op.getOperation()) || !op->hasOneUse())
+    return false;
+  auto user = dyn_cast<linalg::LinalgOp>(*op->use_begin()->getOwner());
+  return user && kiln::isUKernelOp(user) &&
+         user.isDpsInit(&*op->use_begin());
+}
+
 /// Whether `op` is fused into its consumer's tile loop rather than tiled on
 /// its own: an all-parallel op with one use, by a linalg op. Fusing only
 /// these keeps the recomputation in each tile bounded (a reduction or a
@@ -42,20 +55,7 @@ bool isFusedIntoConsumer(linalg::LinalgOp op) {
   if (op.getNumReductionLoops() != 0 || !op->hasOneUse() || !isTileable(op))
     return false;
   auto user = dyn_cast<linalg::LinalgOp>(*op->user_begin());
-  return user && !kiln::isUKernelOp(user);
-}
-
-/// Whether `op` is left whole: a micro-kernel op (kiln-cpu-lower-to-ukernels
-/// replaces it after bufferization), or the fill of such an op's output,
-/// which that pass folds into the call.
-bool isLeftWhole(linalg::LinalgOp op) {
-  if (kiln::isUKernelOp(op))
-    return true;
-  if (!isa<linalg::FillOp>(op.getOperation()) || !op->hasOneUse())
-    return false;
-  auto user = dyn_cast<linalg::LinalgOp>(*op->user_begin());
-  return user && kiln::isUKernelOp(user) &&
-         user.isDpsInit(&*op->use_begin());
+  return user && !isLeftWhole(user);
 }
 
 /// Whether `op` ends a fusion group and is tiled, pulling its fusable

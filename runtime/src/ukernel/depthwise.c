@@ -24,7 +24,36 @@ typedef struct {
   int64_t stepH, stepW, dilationH, dilationW;
   int64_t padTop, padLeft, inH, inW;
   int accumulate;
+  /* Applied to each finished output row (multiplier 1): addends at the
+   * output's origin, their strides along (n, oh, ow, c). */
+  kiln_epilogue_t epilogue;
+  int64_t epilogueS[2][4];
+  /* Nonzero: the vector blocks apply the epilogue in registers (its
+   * addends have channel stride 0 or 1); the rest of a row's channels get
+   * it after the row. */
+  int epilogueInBlocks;
 } kiln_depthwise_t;
+
+/* The epilogue of 16 channels from `c` of pixel (n, oh, ow), in registers.
+ * NaN propagates through the clamp (IEEE maximum and minimum). */
+#define DEPTHWISE_EPILOGUE(d, v, n, oh, ow, c)                                 \
+  do {                                                                         \
+    for (int t_ = 0; t_ < (d)->epilogue.count; ++t_) {                         \
+      const int64_t *s_ = (d)->epilogueS[t_];                                  \
+      const float *a_ = (d)->epilogue.add[t_] + (n) * s_[0] + (oh) * s_[1] +   \
+                        (ow) * s_[2] + (c) * s_[3];                            \
+      if (s_[3] == 0)                                                          \
+        v += *a_;                                                              \
+      else                                                                     \
+        v += *(const kiln_v16 *)a_;                                            \
+    }                                                                          \
+    if ((d)->epilogue.clamp) {                                                 \
+      kiln_v16 lo_ = (kiln_v16){0} + (d)->epilogue.lo;                         \
+      kiln_v16 hi_ = (kiln_v16){0} + (d)->epilogue.hi;                         \
+      v = __builtin_elementwise_minimum(                                       \
+          __builtin_elementwise_maximum(v, lo_), hi_);                         \
+    }                                                                          \
+  } while (0)
 
 /* 16 floats, loaded and stored at any 4-byte alignment. Under a target
  * attribute the vector operations become that instruction set's. */
@@ -70,6 +99,9 @@ typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
                           *(const kiln_v16 *)(f + 16 * j);                     \
               }                                                                \
             }                                                                  \
+            if (d->epilogueInBlocks)                                           \
+              for (int j = 0; j < 4; ++j)                                      \
+                DEPTHWISE_EPILOGUE(d, v[j], n, oh, ow, first + 16 * j);        \
             for (int j = 0; j < 4; ++j)                                        \
               *(kiln_v16 *)(o0 + first + 16 * j) = v[j];                       \
           }                                                                    \
@@ -91,6 +123,8 @@ typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
                                          kw * d->fS[1] + first);               \
               }                                                                \
             }                                                                  \
+            if (d->epilogueInBlocks)                                           \
+              DEPTHWISE_EPILOGUE(d, v, n, oh, ow, first);                      \
             *(kiln_v16 *)(o0 + first) = v;                                     \
           }                                                                    \
         }                                                                      \
@@ -142,7 +176,26 @@ typedef struct {
 
 static void runRow(void *ctx, int64_t row) {
   kiln_depthwise_task_t *t = ctx;
-  t->row(t->d, row);
+  const kiln_depthwise_t *d = t->d;
+  t->row(d, row);
+  if (!kiln_epilogue_active(&d->epilogue))
+    return;
+  /* The channels that the vector blocks did not finish, for the row's OW
+   * pixels, as one tile still in cache. */
+  int64_t first = d->epilogueInBlocks ? d->C / 16 * 16 : 0;
+  if (first >= d->C)
+    return;
+  int64_t n = row / d->OH, oh = row % d->OH;
+  kiln_epilogue_t e = d->epilogue;
+  for (int i = 0; i < e.count; ++i) {
+    e.add[i] += n * d->epilogueS[i][0] + oh * d->epilogueS[i][1];
+    e.rowStride[i] = d->epilogueS[i][2];
+    e.colStride[i] = d->epilogueS[i][3];
+  }
+  kiln_epilogue_tile(&e, 0, first,
+                     d->out + n * d->outS[0] + oh * d->outS[1] +
+                         first * d->outS[3],
+                     d->outS[2], d->outS[3], d->OW, d->C - first);
 }
 
 
@@ -150,7 +203,9 @@ KILN_UK_HIDDEN void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(
     int64_t rankI, kiln_uk_memref_t *in, int64_t rankF,
     kiln_uk_memref_t *filter, int64_t rankO, kiln_uk_memref_t *out,
     int64_t stepH, int64_t stepW, int64_t dilationH, int64_t dilationW,
-    int64_t padTop, int64_t padLeft, int64_t flags) {
+    int64_t padTop, int64_t padLeft, int64_t flags, int64_t rankE0,
+    kiln_uk_memref_t *e0, int64_t rankE1, kiln_uk_memref_t *e1,
+    int64_t layoutE0, int64_t layoutE1, float lo, float hi) {
   kiln_depthwise_t d;
   memset(&d, 0, sizeof d);
   d.in = in->aligned + in->offset;
@@ -170,6 +225,29 @@ KILN_UK_HIDDEN void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(
   d.padTop = padTop, d.padLeft = padLeft;
   d.inH = in->sizesAndStrides[1], d.inW = in->sizesAndStrides[2];
   d.accumulate = (int)(flags & 1);
+  /* The epilogue indexes the output without its multiplier dimension
+   * (the compiler fuses one only when the multiplier is 1). */
+  d.epilogue.count = (int)((flags >> 2) & 3);
+  d.epilogue.clamp = (flags & 16) != 0;
+  d.epilogue.lo = lo, d.epilogue.hi = hi;
+  int64_t ranks[2] = {rankE0, rankE1}, layouts[2] = {layoutE0, layoutE1};
+  kiln_uk_memref_t *es[2] = {e0, e1};
+  for (int t = 0; t < d.epilogue.count; ++t) {
+    d.epilogue.add[t] = es[t]->aligned + es[t]->offset;
+    for (int i = 0; i < 4; ++i) {
+      int64_t dim = ((layouts[t] >> (8 * i)) & 0xFF) - 1;
+      d.epilogueS[t][i] =
+          dim < 0 ? 0 : es[t]->sizesAndStrides[ranks[t] + dim];
+    }
+  }
+  /* The vector blocks run for dense layouts with multiplier 1; they then
+   * apply an epilogue whose addends are contiguous or broadcast along the
+   * channels. */
+  d.epilogueInBlocks = d.M == 1 && d.inS[3] == 1 && d.fS[2] == 1 &&
+                       d.outS[3] == 1 && kiln_epilogue_active(&d.epilogue);
+  for (int t = 0; t < d.epilogue.count; ++t)
+    if (d.epilogueS[t][3] != 0 && d.epilogueS[t][3] != 1)
+      d.epilogueInBlocks = 0;
   kiln_depthwise_task_t task = {&d, rowGeneric};
 #if defined(__x86_64__)
   const char *isa = kiln_gemm_isa()->name;
@@ -181,7 +259,7 @@ KILN_UK_HIDDEN void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(
   int64_t rows = d.N * d.OH;
   if (rows * d.OW * d.C * d.M * d.KH * d.KW < (1 << 15))
     for (int64_t r = 0; r < rows; ++r)
-      task.row(&d, r);
+      runRow(&task, r);
   else
     kiln_parallel_for(rows, runRow, &task);
 }

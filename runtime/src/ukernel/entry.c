@@ -9,7 +9,14 @@
  * saying which dimension of each operand plays which role. Shapes were
  * verified by the compiler; these functions trust them. Flags: bit 0,
  * accumulate into the output; bit 1, B (the filter) is a constant of the
- * model, whose packed form may be kept.
+ * model, whose packed form may be kept; bits 2-3, the number of addends of
+ * the epilogue; bit 4, the epilogue clamps to [lo, hi].
+ *
+ * Every call ends with its epilogue (kiln-cpu-fuse-epilogues): two addend
+ * operands (unused ones repeat the output), each with a layout word over
+ * the output's dimensions (byte d: the addend's dimension indexed by output
+ * dimension d, plus one; zero broadcasts along d), then lo and hi. The
+ * output is c = clamp(sum + addend0 + addend1, lo, hi).
  *
  *===---------------------------------------------------------------------===*/
 
@@ -37,13 +44,48 @@ static int64_t roleStride(int64_t rank, const kiln_uk_memref_t *m,
   return d < 0 ? 0 : strideOf(rank, m, d);
 }
 
+/* The epilogue operands of a call, each addend's stride along every
+ * output dimension (0 where it broadcasts). */
+typedef struct {
+  kiln_epilogue_t e; /* add[] at the output's origin; strides unset */
+  int64_t strides[2][8];
+} kiln_uk_epilogue_args_t;
+
+static void epilogueArgs(int64_t flags, int64_t rank0, kiln_uk_memref_t *e0,
+                         int64_t layout0, int64_t rank1, kiln_uk_memref_t *e1,
+                         int64_t layout1, int64_t outRank, float lo, float hi,
+                         kiln_uk_epilogue_args_t *out) {
+  kiln_uk_epilogue_args_t args = {{0}, {{0}}};
+  args.e.count = (int)((flags >> 2) & 3);
+  args.e.clamp = (flags & 16) != 0;
+  args.e.lo = lo;
+  args.e.hi = hi;
+  int64_t ranks[2] = {rank0, rank1}, layouts[2] = {layout0, layout1};
+  kiln_uk_memref_t *ms[2] = {e0, e1};
+  for (int t = 0; t < args.e.count; ++t) {
+    args.e.add[t] = ms[t]->aligned + ms[t]->offset;
+    for (int64_t d = 0; d < outRank && d < 8; ++d) {
+      int64_t dim = roleDim(layouts[t], (int)d);
+      args.strides[t][d] = dim < 0 ? 0 : strideOf(ranks[t], ms[t], dim);
+    }
+  }
+  *out = args;
+}
+
 /* C[b0, b1, m, n] (+)= sum_k A[b0, b1, m, k] * B[b0, b1, k, n], with up to
  * two batch dimensions, which A or B may lack (broadcast). */
 KILN_UK_HIDDEN void kiln_uk_matmul_f32(int64_t rankA, kiln_uk_memref_t *a,
                                        int64_t rankB, kiln_uk_memref_t *b,
                                        int64_t rankC, kiln_uk_memref_t *c,
                                        int64_t layoutA, int64_t layoutB,
-                                       int64_t layoutC, int64_t flags) {
+                                       int64_t layoutC, int64_t flags,
+                                       int64_t rankE0, kiln_uk_memref_t *e0,
+                                       int64_t rankE1, kiln_uk_memref_t *e1,
+                                       int64_t layoutE0, int64_t layoutE1,
+                                       float lo, float hi) {
+  kiln_uk_epilogue_args_t ep;
+  epilogueArgs(flags, rankE0, e0, layoutE0, rankE1, e1, layoutE1, rankC, lo,
+               hi, &ep);
   kiln_gemm_t g = {0};
   g.m = sizeOf(rankC, c, roleDim(layoutC, 0));
   g.n = sizeOf(rankC, c, roleDim(layoutC, 1));
@@ -56,6 +98,11 @@ KILN_UK_HIDDEN void kiln_uk_matmul_f32(int64_t rankA, kiln_uk_memref_t *a,
   g.colStrideC = roleStride(rankC, c, layoutC, 1);
   g.accumulate = (int)(flags & 1);
   g.constantB = (flags & 2) != 0;
+  g.epilogue = ep.e;
+  for (int t = 0; t < ep.e.count; ++t) {
+    g.epilogue.rowStride[t] = ep.strides[t][roleDim(layoutC, 0)];
+    g.epilogue.colStride[t] = ep.strides[t][roleDim(layoutC, 1)];
+  }
   int64_t batch[2] = {1, 1};
   for (int r = 0; r < 2; ++r) {
     int64_t d = roleDim(layoutC, 2 + r);
@@ -71,6 +118,12 @@ KILN_UK_HIDDEN void kiln_uk_matmul_f32(int64_t rankA, kiln_uk_memref_t *a,
             j * roleStride(rankB, b, layoutB, 3);
       g.c = c->aligned + c->offset + i * roleStride(rankC, c, layoutC, 2) +
             j * roleStride(rankC, c, layoutC, 3);
+      for (int t = 0; t < ep.e.count; ++t) {
+        int64_t d0 = roleDim(layoutC, 2), d1 = roleDim(layoutC, 3);
+        g.epilogue.add[t] = ep.e.add[t] +
+                            (d0 < 0 ? 0 : i * ep.strides[t][d0]) +
+                            (d1 < 0 ? 0 : j * ep.strides[t][d1]);
+      }
       kiln_gemm(&g);
     }
 }
@@ -85,7 +138,13 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
                              int64_t rankO, kiln_uk_memref_t *out,
                              int64_t stepH, int64_t stepW, int64_t dilationH,
                              int64_t dilationW, int64_t padTop,
-                             int64_t padLeft, int64_t flags) {
+                             int64_t padLeft, int64_t flags, int64_t rankE0,
+                             kiln_uk_memref_t *e0, int64_t rankE1,
+                             kiln_uk_memref_t *e1, int64_t layoutE0,
+                             int64_t layoutE1, float lo, float hi) {
+  kiln_uk_epilogue_args_t ep;
+  epilogueArgs(flags, rankE0, e0, layoutE0, rankE1, e1, layoutE1, 4, lo, hi,
+               &ep);
   int64_t N = sizeOf(rankO, out, 0), OH = sizeOf(rankO, out, 1),
           OW = sizeOf(rankO, out, 2), F = sizeOf(rankO, out, 3);
   int64_t KH = sizeOf(rankF, filter, 0), KW = sizeOf(rankF, filter, 1),
@@ -128,7 +187,17 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
     /* The filter is a [KH*KW*C, F] matrix. */
     g.b = f;
     g.rowStrideB = fs2;
-    if (os1 == OW * os2 && os0 == OH * os1) {
+    /* Addends take the one-product path when their pixels are one
+     * stride apart too (a bias: all strides 0). */
+    g.epilogue = ep.e;
+    int flat = os1 == OW * os2 && os0 == OH * os1;
+    for (int t = 0; t < ep.e.count; ++t) {
+      const int64_t *es = ep.strides[t];
+      flat = flat && es[1] == OW * es[2] && es[0] == OH * es[1];
+      g.epilogue.rowStride[t] = es[2];
+      g.epilogue.colStride[t] = es[3];
+    }
+    if (flat) {
       /* The output is an [N*OH*OW, F] matrix: one product. */
       g.m = N * OH * OW;
       g.a.outH = OH;
@@ -160,6 +229,9 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
           g.a.data = x + n * g.a.strideN + oh * stepH * g.a.strideH;
         }
         g.c = y + n * os0 + oh * os1;
+        for (int t = 0; t < ep.e.count; ++t)
+          g.epilogue.add[t] =
+              ep.e.add[t] + n * ep.strides[t][0] + oh * ep.strides[t][1];
         kiln_gemm(&g);
       }
     return;
@@ -184,5 +256,10 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
                        f[kh * fs0 + kw * fs1 + ci * fs2 + co * g.colStrideB];
             }
           *o = sum;
+          kiln_epilogue_t e = ep.e;
+          for (int t = 0; t < e.count; ++t)
+            e.add[t] += n * ep.strides[t][0] + oh * ep.strides[t][1] +
+                        ow * ep.strides[t][2] + co * ep.strides[t][3];
+          kiln_epilogue_tile(&e, 0, 0, o, 1, 1, 1, 1);
         }
 }

@@ -326,6 +326,7 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
     for (int64_t pc = 0; pc < g->k; pc += kBlock) {
       int64_t kc = min64(kBlock, g->k - pc);
       int accumulate = g->accumulate || pc > 0;
+      int last = pc + kc >= g->k && kiln_epilogue_active(&g->epilogue);
       int64_t runs = columnRuns(&g->a, pc, kc, starts, offsets);
       /* Panel jr / NR of this block: packed now, or from the kept form
        * (jc is a multiple of NR: tasks split columns in whole panels). */
@@ -347,17 +348,20 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
             packA(&g->a, starts, offsets, runs, kc, pc, ic + ir,
                   min64(MR, mc - ir), MR, ap + ir * kc);
         for (int64_t jr = 0; jr < nc; jr += NR)
-          for (int64_t ir = 0; ir < mc; ir += MR)
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            float *tile =
+                g->c + (ic + ir) * g->rowStrideC + (jc + jr) * g->colStrideC;
+            int64_t mr = min64(MR, mc - ir), nr = min64(NR, nc - jr);
             isa->micro(kc,
                        directA && ir + MR <= mc
                            ? g->a.data + (ic + ir) * g->a.rowStride + pc
                            : ap + ir * kc,
                        directA && ir + MR <= mc ? g->a.rowStride : kc,
-                       panel0 + (jr / NR) * panelStride,
-                       g->c + (ic + ir) * g->rowStrideC +
-                           (jc + jr) * g->colStrideC,
-                       g->rowStrideC, g->colStrideC, accumulate,
-                       min64(MR, mc - ir), min64(NR, nc - jr));
+                       panel0 + (jr / NR) * panelStride, tile, g->rowStrideC,
+                       g->colStrideC, accumulate, mr, nr,
+                       /* The sum is complete: finish the tile in place. */
+                       last ? &g->epilogue : NULL, ic + ir, jc + jr);
+          }
       }
     }
   }
@@ -368,11 +372,14 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
 static void rows(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa, int64_t m0,
                  int64_t m1, int64_t n0, int64_t n1) {
   for (int64_t i = m0; i < m1; i += 4)
-    for (int64_t j = n0; j < n1; j += isa->rowsNr)
-      isa->rows(g->k, g->a.data + i * g->a.rowStride, g->a.rowStride,
-                min64(4, m1 - i), g->b + j, g->rowStrideB,
-                g->c + i * g->rowStrideC + j, g->rowStrideC, g->accumulate,
-                min64(isa->rowsNr, n1 - j));
+    for (int64_t j = n0; j < n1; j += isa->rowsNr) {
+      float *tile = g->c + i * g->rowStrideC + j;
+      int64_t mr = min64(4, m1 - i), nr = min64(isa->rowsNr, n1 - j);
+      isa->rows(g->k, g->a.data + i * g->a.rowStride, g->a.rowStride, mr,
+                g->b + j, g->rowStrideB, tile, g->rowStrideC, g->accumulate,
+                nr);
+      kiln_epilogue_tile(&g->epilogue, i, j, tile, g->rowStrideC, 1, mr, nr);
+    }
 }
 
 /* The plain triple loop over C[m0:m1, n0:n1]: the fallback when no
@@ -399,6 +406,9 @@ static void naive(const kiln_gemm_t *g, int64_t m0, int64_t m1, int64_t n0,
       *c = g->accumulate ? *c + sum : sum;
     }
   }
+  kiln_epilogue_tile(&g->epilogue, m0, n0,
+                     g->c + m0 * g->rowStrideC + n0 * g->colStrideC,
+                     g->rowStrideC, g->colStrideC, m1 - m0, n1 - n0);
 }
 
 void kiln_gemm(const kiln_gemm_t *g) { kiln_gemm_with(g, kiln_gemm_isa()); }
@@ -437,6 +447,8 @@ void kiln_gemm_with(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa) {
       for (int64_t i = 0; i < g->m; ++i)
         for (int64_t j = 0; j < g->n; ++j)
           g->c[i * g->rowStrideC + j * g->colStrideC] = 0.0f;
+    kiln_epilogue_tile(&g->epilogue, 0, 0, g->c, g->rowStrideC, g->colStrideC,
+                       g->m, g->n);
     return;
   }
   kiln_gemm_task_t task = {g, isa, 0, 0, 0};

@@ -50,6 +50,30 @@ typedef struct {
   int padded; /* conv: some tap may fall outside the input */
 } kiln_gemm_lhs_t;
 
+/* What a product does to each element of C once its sum is complete, as
+ * the tile is stored: c = clamp(c + add[0] + add[1], lo, hi). Addends are
+ * strided over C's rows and columns (stride 0 broadcasts: a bias vector
+ * has row stride 0); `add[t]` points at the element of C[0, 0]. The clamp
+ * propagates NaN, as arith.maximumf and arith.minimumf do. */
+typedef struct {
+  int count; /* addends, 0 to 2 */
+  int clamp; /* nonzero: clamp to [lo, hi] */
+  float lo, hi;
+  const float *add[2];
+  int64_t rowStride[2], colStride[2];
+} kiln_epilogue_t;
+
+/* Whether `e` does anything. */
+static inline int kiln_epilogue_active(const kiln_epilogue_t *e) {
+  return e->count > 0 || e->clamp;
+}
+
+/* Applies `e` to C[i0:i0+mr, j0:j0+nr], stored at `c` (C[i0, j0]). */
+KILN_UK_HIDDEN void kiln_epilogue_tile(const kiln_epilogue_t *e, int64_t i0,
+                                       int64_t j0, float *c,
+                                       int64_t rowStrideC, int64_t colStrideC,
+                                       int64_t mr, int64_t nr);
+
 typedef struct {
   int64_t m, n, k;
   kiln_gemm_lhs_t a;
@@ -62,6 +86,8 @@ typedef struct {
    * of the model, such as an inference weight): its packed panels are
    * built once and kept (gemm.c). */
   int constantB;
+  /* Applied to each tile of C when its sum is complete. */
+  kiln_epilogue_t epilogue;
 } kiln_gemm_t;
 
 /* Computes one product. */
@@ -71,11 +97,15 @@ KILN_UK_HIDDEN void kiln_gemm(const kiln_gemm_t *g);
  * rows of kc columns, row i at Ap + i * lda (a packed panel, lda == kc, or
  * A itself when its rows are contiguous), and Bp kc rows of NR columns
  * (Bp[k * NR + j]), zero-padded past nr. All MR rows are read: rows past mr
- * must be readable (a packed panel pads them with zeros). */
+ * must be readable (a packed panel pads them with zeros). When `ep` is not
+ * NULL the sum is complete and the kernel applies the epilogue to the tile,
+ * which is C[i0:i0+mr, j0:j0+nr] of the product. */
 typedef void (*kiln_microkernel_fn)(int64_t kc, const float *ap, int64_t lda,
                                     const float *bp, float *c,
                                     int64_t rowStrideC, int64_t colStrideC,
-                                    int accumulate, int64_t mr, int64_t nr);
+                                    int accumulate, int64_t mr, int64_t nr,
+                                    const kiln_epilogue_t *ep, int64_t i0,
+                                    int64_t j0);
 
 /* A row kernel for products with few rows: C[0:mr, 0:nr] (+)= A x B with
  * A read in place (mr <= 4 rows, unit column stride) and B row-major with

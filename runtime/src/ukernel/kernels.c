@@ -39,7 +39,8 @@ enum { GEN_MR = 4, GEN_NR = 16, GEN_ROWS_NR = 64 };
 static void microGeneric(int64_t kc, const float *ap, int64_t lda,
                          const float *bp,
                          float *c, int64_t rowStrideC, int64_t colStrideC,
-                         int accumulate, int64_t mr, int64_t nr) {
+                         int accumulate, int64_t mr, int64_t nr,
+                         const kiln_epilogue_t *ep, int64_t i0, int64_t j0) {
   float acc[GEN_MR][GEN_NR];
   memset(acc, 0, sizeof acc);
   for (int64_t k = 0; k < kc; ++k)
@@ -47,6 +48,8 @@ static void microGeneric(int64_t kc, const float *ap, int64_t lda,
       for (int j = 0; j < GEN_NR; ++j)
         acc[i][j] += ap[i * lda + k] * bp[k * GEN_NR + j];
   storeTile(&acc[0][0], GEN_NR, c, rowStrideC, colStrideC, accumulate, mr, nr);
+  if (ep)
+    kiln_epilogue_tile(ep, i0, j0, c, rowStrideC, colStrideC, mr, nr);
 }
 
 static void rowsGeneric(int64_t k, const float *a, int64_t rowStrideA,
@@ -84,11 +87,22 @@ AVX512 static inline __mmask16 laneMask(int64_t n) {
   return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1);
 }
 
+/* Whether the AVX-512 kernel applies `ep` in registers: unit column
+ * strides, or broadcast addends (column stride 0). */
+static int epilogueInRegisters(const kiln_epilogue_t *ep, int64_t colStrideC) {
+  if (colStrideC != 1)
+    return 0;
+  for (int t = 0; t < ep->count; ++t)
+    if (ep->colStride[t] != 0 && ep->colStride[t] != 1)
+      return 0;
+  return 1;
+}
+
 AVX512 static void microAvx512(int64_t kc, const float *ap, int64_t lda,
-                         const float *bp,
-                               float *c, int64_t rowStrideC,
+                               const float *bp, float *c, int64_t rowStrideC,
                                int64_t colStrideC, int accumulate, int64_t mr,
-                               int64_t nr) {
+                               int64_t nr, const kiln_epilogue_t *ep,
+                               int64_t i0, int64_t j0) {
   __m512 acc[MR512][2];
 #pragma clang loop unroll(full)
   for (int i = 0; i < MR512; ++i)
@@ -103,8 +117,11 @@ AVX512 static void microAvx512(int64_t kc, const float *ap, int64_t lda,
       acc[i][1] = _mm512_fmadd_ps(a, b1, acc[i][1]);
     }
   }
-  if (colStrideC == 1) {
+  if (colStrideC == 1 && (!ep || epilogueInRegisters(ep, colStrideC))) {
     __mmask16 m0 = laneMask(nr), m1 = laneMask(nr - 16);
+    int addends = ep ? ep->count : 0, clamp = ep && ep->clamp;
+    __m512 lo = _mm512_set1_ps(ep ? ep->lo : 0.0f);
+    __m512 hi = _mm512_set1_ps(ep ? ep->hi : 0.0f);
 #pragma clang loop unroll(full)
     for (int i = 0; i < MR512; ++i) {
       if (i >= mr)
@@ -114,6 +131,22 @@ AVX512 static void microAvx512(int64_t kc, const float *ap, int64_t lda,
       if (accumulate) {
         v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, row));
         v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, row + 16));
+      }
+      for (int t = 0; t < addends; ++t) {
+        const float *a =
+            ep->add[t] + (i0 + i) * ep->rowStride[t] + j0 * ep->colStride[t];
+        if (ep->colStride[t] == 0) {
+          __m512 b = _mm512_set1_ps(*a);
+          v0 = _mm512_add_ps(v0, b);
+          v1 = _mm512_add_ps(v1, b);
+        } else {
+          v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, a));
+          v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, a + 16));
+        }
+      }
+      if (clamp) { /* NaN propagates: max/min return their second operand */
+        v0 = _mm512_min_ps(hi, _mm512_max_ps(lo, v0));
+        v1 = _mm512_min_ps(hi, _mm512_max_ps(lo, v1));
       }
       _mm512_mask_storeu_ps(row, m0, v0);
       _mm512_mask_storeu_ps(row + 16, m1, v1);
@@ -127,6 +160,8 @@ AVX512 static void microAvx512(int64_t kc, const float *ap, int64_t lda,
     _mm512_storeu_ps(tile + i * 32 + 16, acc[i][1]);
   }
   storeTile(tile, 32, c, rowStrideC, colStrideC, accumulate, mr, nr);
+  if (ep)
+    kiln_epilogue_tile(ep, i0, j0, c, rowStrideC, colStrideC, mr, nr);
 }
 
 AVX512 static void rowsAvx512(int64_t k, const float *a, int64_t rowStrideA,
@@ -201,9 +236,10 @@ static const kiln_gemm_isa_t kAvx512 = {"avx512", MR512, 32, microAvx512, 64,
 #define AVX2 __attribute__((target("avx2,fma")))
 
 AVX2 static void microAvx2(int64_t kc, const float *ap, int64_t lda,
-                         const float *bp,
-                           float *c, int64_t rowStrideC, int64_t colStrideC,
-                           int accumulate, int64_t mr, int64_t nr) {
+                           const float *bp, float *c, int64_t rowStrideC,
+                           int64_t colStrideC, int accumulate, int64_t mr,
+                           int64_t nr, const kiln_epilogue_t *ep, int64_t i0,
+                           int64_t j0) {
   __m256 acc[6][2];
 #pragma clang loop unroll(full)
   for (int i = 0; i < 6; ++i)
@@ -232,6 +268,8 @@ AVX2 static void microAvx2(int64_t kc, const float *ap, int64_t lda,
       _mm256_storeu_ps(row, v0);
       _mm256_storeu_ps(row + 8, v1);
     }
+    if (ep)
+      kiln_epilogue_tile(ep, i0, j0, c, rowStrideC, colStrideC, mr, nr);
     return;
   }
   float tile[6 * 16];
@@ -241,6 +279,8 @@ AVX2 static void microAvx2(int64_t kc, const float *ap, int64_t lda,
     _mm256_storeu_ps(tile + i * 16 + 8, acc[i][1]);
   }
   storeTile(tile, 16, c, rowStrideC, colStrideC, accumulate, mr, nr);
+  if (ep)
+    kiln_epilogue_tile(ep, i0, j0, c, rowStrideC, colStrideC, mr, nr);
 }
 
 AVX2 static __m256i laneMask8(int64_t n) {
