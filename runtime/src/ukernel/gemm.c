@@ -142,6 +142,36 @@ static void packPaddedConvRow(const kiln_gemm_lhs_t *a, int64_t r, int64_t p0,
   int64_t iw0 = (rem % a->outW) * a->stepW - a->padLeft;
   const float *image = a->data + n * a->strideN;
   int64_t C = a->channels;
+  if (a->strideC == 1 && a->strideW == C && a->dilationW == 1) {
+    /* Dense NHWC, no horizontal dilation: a kernel row's taps are KW * C
+     * consecutive floats of the image; the part inside the image is one
+     * copy, the taps left and right of it zeros. */
+    int64_t rowLen = a->kernelW * C;
+    int64_t lo = (iw0 < 0 ? -iw0 : 0) * C;
+    int64_t hi = (a->inW - iw0 < a->kernelW ? a->inW - iw0 : a->kernelW) * C;
+    for (int64_t p = 0; p < kc;) {
+      int64_t q = (p0 + p) % rowLen, kh = (p0 + p) / rowLen;
+      int64_t count = rowLen - q < kc - p ? rowLen - q : kc - p;
+      int64_t ih = ih0 + kh * a->dilationH;
+      int64_t from = q, to = q + count; /* row elements copied: [from, to) */
+      if (ih < 0 || ih >= a->inH) {
+        from = to;
+      } else {
+        from = from < lo ? lo : from;
+        to = to > hi ? hi : to;
+      }
+      if (from >= to) {
+        memset(dst + p, 0, (size_t)count * sizeof(float));
+      } else {
+        memset(dst + p, 0, (size_t)(from - q) * sizeof(float));
+        memcpy(dst + p + (from - q), image + ih * a->strideH + iw0 * C + from,
+               (size_t)(to - from) * sizeof(float));
+        memset(dst + p + (to - q), 0, (size_t)(q + count - to) * sizeof(float));
+      }
+      p += count;
+    }
+    return;
+  }
   int64_t p = 0, tap = p0 / C, c = p0 % C;
   while (p < kc) {
     int64_t count = C - c < kc - p ? C - c : kc - p;
