@@ -368,6 +368,11 @@ TEST(UKernelDepthwiseTest, MatchesNaiveConvolution) {
       {1, 6, 5, 5, 3, 2, 3, 1, 2, 1, 1, true},    // multiplier 3
       {1, 8, 8, 24, 1, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1},
       {2, 9, 9, 19, 1, 3, 3, 2, 2, 1, 1, true, 0, 1, 0, 1},
+      // 3x3 over whole 16-channel blocks: the filter-in-registers path,
+      // with padding, strides and dilations.
+      {2, 10, 9, 48, 1, 3, 3, 2, 2, 1, 1, true, 1, 1, 1, 1},
+      {1, 9, 11, 16, 1, 3, 3, 1, 2, 2, 1, false, 2, 0, 1, 2},
+      {1, 4, 3, 32, 1, 3, 3, 1, 1, 1, 1, false, 1, 1, 1, 1},
   };
   unsigned seed = 200;
   for (int withEpilogue = 0; withEpilogue < 2; ++withEpilogue)
