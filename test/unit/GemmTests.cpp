@@ -288,6 +288,11 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
       {1, 8, 8, 16, 3, 3, 32, 1, 1, 1, 1, false, false, 1, 1, 1, 1},
       {2, 7, 9, 5, 3, 3, 20, 2, 2, 1, 1, true, true, 0, 1, 0, 1},
       {1, 10, 6, 3, 7, 7, 8, 2, 2, 1, 1, false, false, 3, 3, 3, 3},
+      // Kernel rows of at least 96 floats: A rows read in place where a
+      // panel lies in one output row clear of the padding.
+      {1, 12, 20, 32, 3, 3, 40, 1, 1, 1, 1, false, false, 1, 1, 1, 1},
+      {2, 9, 17, 64, 3, 3, 24, 2, 1, 1, 1, true, true, 0, 1, 1, 0},
+      {1, 5, 12, 256, 3, 3, 16, 1, 1, 1, 1, false, false, 1, 1, 1, 1},
   };
   unsigned seed = 100;
   for (int withEpilogue = 0; withEpilogue < 2; ++withEpilogue)

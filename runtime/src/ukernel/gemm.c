@@ -264,6 +264,48 @@ static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
  * (784 = 4 x 196, not 3 x 256 + 16). */
 static int64_t reductionBlock(int64_t k) { return ceilDiv(k, ceilDiv(k, KC)); }
 
+/* The reduction depth of a convolution whose A rows are read in place: a
+ * kernel row (KW * C consecutive floats of a dense NHWC image) or an equal
+ * part of one, so that no block spans two kernel rows; 0 when the layout
+ * does not allow it or a kernel row is too short for the micro-kernel to
+ * run well on it. */
+static int64_t inPlaceConvBlock(const kiln_gemm_lhs_t *a) {
+  if (!a->conv || a->strideC != 1 || a->strideW != a->channels ||
+      a->dilationW != 1)
+    return 0;
+  int64_t rowLen = a->kernelW * a->channels, parts = ceilDiv(rowLen, KC);
+  if (rowLen < 96 || rowLen % parts != 0)
+    return 0;
+  return rowLen / parts;
+}
+
+/* The reduction depth of B's blocks for `g` (its packed layout too). */
+static int64_t blockDepth(const kiln_gemm_t *g) {
+  int64_t inPlace = inPlaceConvBlock(&g->a);
+  return inPlace ? inPlace : reductionBlock(g->k);
+}
+
+/* Rows [r0, r0 + MR) of a convolution's implicit matrix, columns [p0, p0 +
+ * kc) within one kernel row, read in place: the address of row r0's first
+ * column (the next rows follow stepW pixels apart), or NULL when the rows
+ * span two output rows or some tap of theirs falls in the padding. */
+static const float *convRowsInPlace(const kiln_gemm_lhs_t *a, int64_t r0,
+                                    int64_t MR, int64_t p0) {
+  int64_t pixels = a->outH * a->outW;
+  int64_t n = r0 / pixels, rem = r0 % pixels;
+  int64_t oh = rem / a->outW, ow = rem % a->outW;
+  if (ow + MR > a->outW)
+    return NULL;
+  int64_t rowLen = a->kernelW * a->channels;
+  int64_t ih = oh * a->stepH - a->padTop + (p0 / rowLen) * a->dilationH;
+  int64_t iw0 = ow * a->stepW - a->padLeft;
+  int64_t iwLast = (ow + MR - 1) * a->stepW - a->padLeft + a->kernelW - 1;
+  if (ih < 0 || ih >= a->inH || iw0 < 0 || iwLast >= a->inW)
+    return NULL;
+  return a->data + n * a->strideN + ih * a->strideH + iw0 * a->strideW +
+         p0 % rowLen;
+}
+
 /*===----------------------------------------------------------------------===*
  * Constant B, packed once
  *
@@ -277,7 +319,7 @@ enum { PACKED_ENTRIES = 1024 };
 
 typedef struct {
   const float *b;
-  int64_t k, n, rowStride, colStride, nr;
+  int64_t k, n, rowStride, colStride, nr, kBlock;
   float *data;
 } kiln_packed_b_t;
 
@@ -294,16 +336,17 @@ static void packB(const kiln_gemm_t *g, int64_t p0, int64_t kc, int64_t j0,
  * or memory is short (the caller then packs per call). */
 static const float *constantPackedB(const kiln_gemm_t *g, int64_t NR) {
   const float *found = NULL;
+  int64_t kBlock = blockDepth(g);
   pthread_mutex_lock(&packedB.lock);
   for (int i = 0; i < packedB.count && !found; ++i) {
     kiln_packed_b_t *e = &packedB.entries[i];
     if (e->b == g->b && e->k == g->k && e->n == g->n &&
         e->rowStride == g->rowStrideB && e->colStride == g->colStrideB &&
-        e->nr == NR)
+        e->nr == NR && e->kBlock == kBlock)
       found = e->data;
   }
   if (!found && packedB.count < PACKED_ENTRIES) {
-    int64_t kBlock = reductionBlock(g->k), blocks = ceilDiv(g->k, kBlock);
+    int64_t blocks = ceilDiv(g->k, kBlock);
     int64_t panels = ceilDiv(g->n, NR);
     size_t bytes = ((size_t)(blocks * panels * NR * kBlock) * sizeof(float) +
                     63) & ~(size_t)63;
@@ -317,7 +360,7 @@ static const float *constantPackedB(const kiln_gemm_t *g, int64_t NR) {
       }
       packedB.entries[packedB.count++] =
           (kiln_packed_b_t){g->b, g->k, g->n, g->rowStrideB, g->colStrideB,
-                            NR, data};
+                            NR, kBlock, data};
       found = data;
     }
   }
@@ -350,7 +393,12 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
   const float *packed = g->constantB ? constantPackedB(g, NR) : NULL;
   /* A row-major A (unit column stride) needs no packing. */
   int directA = !g->a.conv && g->a.colStride == 1;
-  int64_t kBlock = reductionBlock(g->k), panels = ceilDiv(g->n, NR);
+  int64_t kBlock = blockDepth(g), panels = ceilDiv(g->n, NR);
+  int inPlaceConv = inPlaceConvBlock(&g->a) != 0;
+  /* Where each MR-row panel of the current A block is read, and its row
+   * stride: in place, or the packed copy. */
+  const float *panelA[PANELS_M];
+  int64_t panelLda[PANELS_M];
   for (int64_t jc = n0; jc < n1; jc += NC) {
     int64_t nc = min64(NC, n1 - jc);
     for (int64_t pc = 0; pc < g->k; pc += kBlock) {
@@ -371,22 +419,34 @@ static int blocked(const kiln_gemm_t *g, const kiln_gemm_isa_t *isa,
       }
       for (int64_t ic = m0; ic < m1; ic += MC) {
         int64_t mc = min64(MC, m1 - ic);
-        /* Full panels of a row-major A are read in place; the rest (and
-         * every panel of a convolution) are packed. */
-        for (int64_t ir = 0; ir < mc; ir += MR)
-          if (!(directA && ir + MR <= mc))
+        /* Full panels of a row-major A are read in place, and those of a
+         * convolution whose rows lie in one output row, clear of the
+         * padding; the rest are packed. */
+        for (int64_t ir = 0; ir < mc; ir += MR) {
+          const float *in = NULL;
+          int64_t lda = kc;
+          if (directA && ir + MR <= mc) {
+            in = g->a.data + (ic + ir) * g->a.rowStride + pc;
+            lda = g->a.rowStride;
+          } else if (inPlaceConv && ir + MR <= mc) {
+            in = convRowsInPlace(&g->a, ic + ir, MR, pc);
+            lda = g->a.stepW * g->a.strideW;
+          }
+          if (!in) {
             packA(&g->a, starts, offsets, runs, kc, pc, ic + ir,
                   min64(MR, mc - ir), MR, ap + ir * kc);
+            in = ap + ir * kc;
+            lda = kc;
+          }
+          panelA[ir / MR] = in;
+          panelLda[ir / MR] = lda;
+        }
         for (int64_t jr = 0; jr < nc; jr += NR)
           for (int64_t ir = 0; ir < mc; ir += MR) {
             float *tile =
                 g->c + (ic + ir) * g->rowStrideC + (jc + jr) * g->colStrideC;
             int64_t mr = min64(MR, mc - ir), nr = min64(NR, nc - jr);
-            isa->micro(kc,
-                       directA && ir + MR <= mc
-                           ? g->a.data + (ic + ir) * g->a.rowStride + pc
-                           : ap + ir * kc,
-                       directA && ir + MR <= mc ? g->a.rowStride : kc,
+            isa->micro(kc, panelA[ir / MR], panelLda[ir / MR],
                        panel0 + (jr / NR) * panelStride, tile, g->rowStrideC,
                        g->colStrideC, accumulate, mr, nr,
                        /* The sum is complete: finish the tile in place. */
