@@ -129,13 +129,66 @@ struct PermuteResultForUsers : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// Whether `op` only permutes its one input: an all-parallel generic with
+/// a permutation input map, an identity output map and a body that yields
+/// the input unchanged.
+bool isPureTranspose(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 1 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != op.getNumParallelLoops())
+    return false;
+  OpOperand *input = op.getDpsInputOperand(0);
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  return op.getMatchingIndexingMap(input).isPermutation() &&
+         op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() &&
+         body.getOperations().size() == 1 &&
+         yield.getOperand(0) == op.getMatchingBlockArgument(input);
+}
+
+/// A transpose whose only user is a matrix multiply the runtime computes
+/// becomes that product's indexing map: the engine reads operands at any
+/// strides, so the backward pass's transposed weights and activations, and
+/// attention's transposed keys, need no copy. The product becomes a
+/// generic contraction (still a micro-kernel op).
+struct FoldTransposeIntoMatmul
+    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || !kiln::matchUKernelMatmul(op))
+      return failure();
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    SmallVector<Value> inputs = op.getDpsInputs();
+    bool folded = false;
+    for (OpOperand *input : op.getDpsInputOperands()) {
+      auto transpose = input->get().getDefiningOp<linalg::GenericOp>();
+      if (!transpose || !transpose->hasOneUse() || !isPureTranspose(transpose))
+        continue;
+      unsigned i = input->getOperandNumber();
+      maps[i] = transpose.getIndexingMapsArray()[0].compose(maps[i]);
+      inputs[i] = transpose.getDpsInputs()[0];
+      folded = true;
+    }
+    if (!folded)
+      return failure();
+    auto generic = linalg::GenericOp::create(
+        rewriter, op.getLoc(), op->getResultTypes(), inputs, op.getDpsInits(),
+        maps, op.getIteratorTypesArray());
+    rewriter.cloneRegionBefore(op->getRegion(0), generic.getRegion(),
+                               generic.getRegion().end());
+    rewriter.replaceOp(op, generic->getResults());
+    return success();
+  }
+};
+
 struct FuseElementwisePass
     : kiln::impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
     Operation *op = getOperation();
     MLIRContext *context = &getContext();
     RewritePatternSet patterns(context);
-    patterns.add<GeneralizeTranspose, PermuteResultForUsers>(context);
+    patterns.add<GeneralizeTranspose, PermuteResultForUsers,
+                 FoldTransposeIntoMatmul>(context);
     linalg::populateElementwiseOpsFusionPatterns(patterns, shouldFuse);
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, shouldFuse);
     tensor::populateBubbleUpExpandShapePatterns(patterns);

@@ -146,7 +146,11 @@ def FuseElementwisePass : Pass<"kiln-fuse-elementwise"> {
     result through the same permutation computes the permuted result
     (iterating in its users' order, `linalg.index` renumbered), so a value
     used twice (a residual block's output: the next convolution's input and
-    the next residual) is produced once in NHWC.
+    the next residual) is produced once in NHWC. The one thing fused into
+    a matrix multiply is a transpose used only by it, which becomes the
+    product's indexing map (a generic contraction; the engine reads any
+    strides): the backward pass's transposed weights and activations and
+    attention's transposed keys are not copied.
 
     ```mlir
     // Before: the exp of a softmax feeds a batched matmul.

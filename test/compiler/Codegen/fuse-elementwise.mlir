@@ -93,3 +93,33 @@ func.func @result_permuted_for_users(%x: tensor<2x3x5x5xf32>) -> (tensor<2x5x5x3
   } -> tensor<2x5x5x3xf32>
   return %u, %w : tensor<2x5x5x3xf32>, tensor<2x5x5x3xf32>
 }
+
+// -----
+
+// The backward pass's transposed weight feeding a matmul: the transpose
+// becomes the product's map for B (a generic contraction reading W[n, k]);
+// a transpose with a second user stays.
+// CHECK-DAG: #[[$A:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[$BT:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$C:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @transpose_into_matmul
+// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$BT]], #[[$C]]], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins(%arg0, %arg1 : tensor<?x10xf32>, tensor<128x10xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: %[[T:.+]] = linalg.generic
+// CHECK: linalg.matmul ins(%arg0, %[[T]] :
+// CHECK: return
+func.func @transpose_into_matmul(%g: tensor<?x10xf32>, %w: tensor<128x10xf32>) -> (tensor<?x128xf32>, tensor<?x128xf32>, tensor<10x128xf32>) {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %g, %c0 : tensor<?x10xf32>
+  %e = tensor.empty() : tensor<10x128xf32>
+  %t = linalg.transpose ins(%w : tensor<128x10xf32>) outs(%e : tensor<10x128xf32>) permutation = [1, 0]
+  %o = tensor.empty(%n) : tensor<?x128xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%o : tensor<?x128xf32>) -> tensor<?x128xf32>
+  %m = linalg.matmul ins(%g, %t : tensor<?x10xf32>, tensor<10x128xf32>) outs(%f : tensor<?x128xf32>) -> tensor<?x128xf32>
+  %t2 = linalg.transpose ins(%w : tensor<128x10xf32>) outs(%e : tensor<10x128xf32>) permutation = [1, 0]
+  %m2 = linalg.matmul ins(%g, %t2 : tensor<?x10xf32>, tensor<10x128xf32>) outs(%f : tensor<?x128xf32>) -> tensor<?x128xf32>
+  return %m, %m2, %t2 : tensor<?x128xf32>, tensor<?x128xf32>, tensor<10x128xf32>
+}
