@@ -66,17 +66,20 @@ bool isRoot(linalg::LinalgOp op) {
 }
 
 /// Tile sizes for `op`: 1 on outer parallel loops, `width` (or the whole
-/// static loop when shorter) on the innermost parallel loop, 0 (untiled) on
-/// reductions.
+/// static loop when shorter) on the innermost parallel loop longer than 1,
+/// 0 (untiled) on reductions.
 SmallVector<int64_t> tileSizesFor(linalg::LinalgOp op, int64_t width) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   SmallVector<int64_t> sizes(ranges.size(), 0);
+  // The innermost parallel loop that is not a static unit loop (a reshape
+  // often leaves a trailing dimension of 1, such as a depthwise multiplier).
   int64_t innermost = -1;
   for (auto [i, it] : llvm::enumerate(iterators))
     if (it == utils::IteratorType::parallel) {
       sizes[i] = 1;
-      innermost = i;
+      if (ranges[i] != 1 || innermost < 0)
+        innermost = i;
     }
   if (innermost >= 0) {
     int64_t r = ranges[innermost];

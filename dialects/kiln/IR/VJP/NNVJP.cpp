@@ -313,6 +313,7 @@ LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
   for (int64_t k : kernel)
     offsets *= k;
   Value zero = scalar(b, loc, elt, 0.0);
+  Value one = scalar(b, loc, elt, 1.0), half = scalar(b, loc, elt, 0.5);
   Value taken;
   SmallVector<Value> parts;
   SmallVector<int64_t> partShape(yType.getShape());
@@ -330,15 +331,21 @@ LogicalResult maxPoolVJP(MaxPoolOp op, OpBuilder &b, Cts cts, Out &out) {
       steps.insert(steps.begin(), win.strides[i]);
     }
     Value at = SliceOp::create(b, loc, xpad, axes, starts, ends, steps);
+    // The masks are 0 or 1 in the element type: each comparison then has
+    // one use and fuses into its consumer, and no boolean tensor is stored
+    // between the parts (their loops would stay scalar).
     Value eq = CompareOp::create(b, loc, CompareDirection::eq, at, y);
-    Value pick = eq;
+    Value hit = SelectOp::create(b, loc, eq, one, zero);
+    Value pick = hit;
     if (taken) {
-      pick = AndOp::create(b, loc, eq, NotOp::create(b, loc, taken));
-      taken = OrOp::create(b, loc, taken, eq);
+      pick = MulOp::create(b, loc, hit, SubOp::create(b, loc, one, taken));
+      taken = MaximumOp::create(b, loc, taken, hit);
     } else {
-      taken = eq;
+      taken = hit;
     }
-    Value part = SelectOp::create(b, loc, pick, ct, zero);
+    Value part = SelectOp::create(
+        b, loc, CompareOp::create(b, loc, CompareDirection::gt, pick, half),
+        ct, zero);
     SmallVector<int64_t> target;
     for (int64_t d : partShape)
       target.push_back(ShapedType::isDynamic(d) ? -1 : d);
