@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Runs every benchmark case once, side by side, and prints one table:
-bench.py ROOT WORK ORT_MODULE_DIR [--threads 1,2] [--cases ...]
+"""Runs every benchmark case side by side and prints one table:
+bench.py ROOT WORK ORT_MODULE_DIR [--threads 1,2] [--cases ...] [--rounds 3]
 
 For each case: compile the ONNX model with `kiln compile` (timed), run
 Kiln, ONNX Runtime and PyTorch's best mode with the same thread count,
 check that Kiln's and ONNX Runtime's outputs equal PyTorch's (relative
 1e-4 of the largest magnitude) and only then report medians and ratios
-(peer ms / Kiln ms: above 1 means Kiln is faster). sgemm rows compare
+(peer ms / Kiln ms: above 1 means Kiln is faster), over --rounds rounds of
+the three engines in turn (medians; ratios are medians of each round's
+ratio). sgemm rows compare
 Kiln's engine with oneDNN's sgemm, with % of the measured FMA peak."""
 import argparse
 import os
@@ -34,6 +36,11 @@ def run(cmd, env=None):
     return r.stdout.strip().splitlines()[-1]
 
 
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
 def check(name, got_path, ref):
     got = np.load(got_path).reshape(ref.shape)
     err = np.abs(got - ref).max() / max(np.abs(ref).max(), 1e-30)
@@ -52,6 +59,8 @@ def main():
     ap.add_argument("--cases", default=",".join(DEFAULT_CASES))
     ap.add_argument("--no-sgemm", action="store_true")
     ap.add_argument("--no-train", action="store_true")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="rounds of the three engines in turn per case")
     args = ap.parse_args()
     kiln = os.path.join(args.root, "build/bin/kiln")
     work = args.work
@@ -87,23 +96,34 @@ def main():
             yref = os.path.join(work, f"{case}.y.npy")
             ref = np.load(yref)
             reps = "20" if case.endswith("_b1") else "5"
-            k = float(run([py, os.path.join(here, "time_kiln.py"),
-                           os.path.join(work, f"kiln_{name}/lib{name}.so"),
-                           name, x, yref, str(t), reps,
-                           os.path.join(work, f"{case}.kiln.npy")], env))
-            check(f"{case} (Kiln)", os.path.join(work, f"{case}.kiln.npy"), ref)
-            o = float(run(["node", os.path.join(here, "time_ort.js"), args.ort,
-                           os.path.join(work, f"{name}.onnx"), x, str(t),
-                           reps, os.path.join(work, f"{case}.ort.npy")], env))
-            check(f"{case} (ONNX Runtime)",
-                  os.path.join(work, f"{case}.ort.npy"), ref)
-            p = float(run([py, os.path.join(here, "time_torch.py"), name, x,
-                           str(t), reps], env))
+            # Rounds of Kiln, ONNX Runtime, PyTorch in turn: times are the
+            # medians over rounds, ratios the medians of each round's
+            # ratio, so that a slow spell of the machine hits all three.
+            ks, os_, ps = [], [], []
+            for _ in range(args.rounds):
+                ks.append(float(run(
+                    [py, os.path.join(here, "time_kiln.py"),
+                     os.path.join(work, f"kiln_{name}/lib{name}.so"), name, x,
+                     yref, str(t), reps,
+                     os.path.join(work, f"{case}.kiln.npy")], env)))
+                check(f"{case} (Kiln)",
+                      os.path.join(work, f"{case}.kiln.npy"), ref)
+                os_.append(float(run(
+                    ["node", os.path.join(here, "time_ort.js"), args.ort,
+                     os.path.join(work, f"{name}.onnx"), x, str(t), reps,
+                     os.path.join(work, f"{case}.ort.npy")], env)))
+                check(f"{case} (ONNX Runtime)",
+                      os.path.join(work, f"{case}.ort.npy"), ref)
+                ps.append(float(run([py, os.path.join(here, "time_torch.py"),
+                                     name, x, str(t), reps], env)))
+            k, o, p = median(ks), median(os_), median(ps)
+            ro = median([b / a for a, b in zip(ks, os_)])
+            rp = median([b / a for a, b in zip(ks, ps)])
             print(f"| {case} | {t} | {k:.3f} | {o:.3f} | {p:.3f} | "
-                  f"{o / k:.2f}x | {p / k:.2f}x | {compile_s[name]:.1f} |",
+                  f"{ro:.2f}x | {rp:.2f}x | {compile_s[name]:.1f} |",
                   flush=True)
     if not args.no_train:
-        train_rows(args.root, kiln, work, threads)
+        train_rows(args.root, kiln, work, threads, args.rounds)
     if args.no_sgemm:
         return
     print("\n| sgemm M×N×K | threads | Kiln ms | oneDNN ms | "
@@ -145,7 +165,7 @@ def train_init(path, name):
     np.savez(path, **v)
 
 
-def train_rows(root, kiln, work, threads):
+def train_rows(root, kiln, work, threads, rounds):
     """Train steps (Adam, sparse cross-entropy, batch 64): Kiln's compiled
     step against PyTorch's eager step, gradients checked equal first."""
     kiln_opt = os.path.join(root, "build/bin/kiln-opt")
@@ -172,11 +192,16 @@ def train_rows(root, kiln, work, threads):
             init = os.path.join(work, f"train_{name}.init.npz")
             kout = os.path.join(work, f"train_{name}.kiln.npz")
             tout = os.path.join(work, f"train_{name}.torch.npz")
-            k = float(run([py, os.path.join(here, "time_train.py"), "kiln",
-                           kiln, libs[name], name, init, str(t), "5", kout],
-                          env))
-            p = float(run([py, os.path.join(here, "time_train.py"), "torch",
-                           name, init, str(t), "5", tout], env))
+            ks, ps = [], []
+            for _ in range(rounds):
+                ks.append(float(run(
+                    [py, os.path.join(here, "time_train.py"), "kiln", kiln,
+                     libs[name], name, init, str(t), "5", kout], env)))
+                ps.append(float(run(
+                    [py, os.path.join(here, "time_train.py"), "torch", name,
+                     init, str(t), "5", tout], env)))
+            k, p = median(ks), median(ps)
+            ratio = median([b / a for a, b in zip(ks, ps)])
             got, ref = np.load(kout), np.load(tout)
             for n in ref.files:
                 err = (np.abs(got[n] - ref[n]).max() /
@@ -184,7 +209,7 @@ def train_rows(root, kiln, work, threads):
                 if not err <= 1e-4:
                     raise RuntimeError(f"train {name}: {n} differs from "
                                        f"PyTorch's ({err:.2e})")
-            print(f"| {name} | {t} | {k:.3f} | {p:.3f} | {p / k:.2f}x | "
+            print(f"| {name} | {t} | {k:.3f} | {p:.3f} | {ratio:.2f}x | "
                   f"{compile_s[name]:.1f} |", flush=True)
 
 

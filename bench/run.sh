@@ -4,6 +4,7 @@
 # Runtime from npm into a cache folder), builds Kiln, exports the models and
 # prints one table from one run (docs/performance.md).
 # Usage: bench/run.sh [--threads 1,2] [--cases mlp_b1,...] [--no-sgemm]
+#   [--no-train] [--rounds N] (engines in turn N times per case; default 3)
 # Environment: KILN_BENCH_CACHE (default ~/.cache/kiln-bench).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
