@@ -192,15 +192,86 @@ int64_t layoutWord(AffineMap map, ArrayRef<unsigned> roles) {
   return word;
 }
 
-/// Whether `value` is filled with +0.0 by the op right before `op` (the
-/// zero init of a contraction), which is then dropped: the call overwrites
-/// its output instead of accumulating.
-linalg::FillOp zeroFillBefore(Operation *op, Value value) {
-  auto fill = dyn_cast_or_null<linalg::FillOp>(op->getPrevNode());
-  if (!fill || fill.getOutputs().front() != value ||
-      !isZero(fill.getInputs().front()))
+/// Whether every use of `buffer`, through views, that is not `at`, a
+/// deallocation, `except`, or (with `copiesOut`) a copy out of it, comes
+/// after `at` in its block.
+bool usedOnlyAfter(Value buffer, Operation *at, Operation *except,
+                   bool copiesOut = true) {
+  for (Operation *user : buffer.getUsers()) {
+    if (user == except || user == at || isa<memref::DeallocOp>(user))
+      continue;
+    if (auto copy = dyn_cast<memref::CopyOp>(user);
+        copiesOut && copy && copy.getSource() == buffer)
+      continue;
+    Operation *ancestor = at->getBlock()->findAncestorOpInBlock(*user);
+    if (!ancestor || !at->isBeforeInBlock(ancestor))
+      return false;
+    if (isa<ViewLikeOpInterface, memref::CastOp>(user))
+      for (Value view : user->getResults())
+        if (!usedOnlyAfter(view, at, except, copiesOut))
+          return false;
+  }
+  return true;
+}
+
+/// Whether `copy` reads zeros: its source is an allocation filled with zero
+/// before it, which nothing writes between the fill and `copy` (other
+/// copies only read it; bufferization builds one when several kernels
+/// share a zero init tensor, copying it into each output but the last,
+/// which takes the buffer itself).
+bool copiesZeros(memref::CopyOp copy) {
+  Value buffer = copy.getSource();
+  auto alloc = buffer.getDefiningOp<memref::AllocOp>();
+  if (!alloc)
+    return false;
+  linalg::FillOp fill;
+  for (Operation *user : alloc->getUsers())
+    if (auto f = dyn_cast<linalg::FillOp>(user);
+        f && f.getOutputs().front() == buffer) {
+      if (fill)
+        return false;
+      fill = f;
+    }
+  return fill && isZero(fill.getInputs().front()) &&
+         fill->getBlock() == copy->getBlock() &&
+         fill->isBeforeInBlock(copy) && usedOnlyAfter(buffer, copy, fill);
+}
+
+/// The zero init of `value` before `op` (a contraction's): a zero fill, or
+/// a copy out of a zero buffer; it is then dropped and the call overwrites
+/// its output instead of accumulating. Between the init and `op` there may
+/// only be ops that do not use `value` and write no memory but fresh
+/// buffers: allocations, pure ops, and the building of a padded input
+/// (`padding`, erased with the init).
+Operation *zeroFillBefore(Operation *op, Value value,
+                          ArrayRef<Operation *> padding = {}) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(prev);
+        fill && fill.getOutputs().front() == value)
+      return isZero(fill.getInputs().front()) ? fill : nullptr;
+    if (auto copy = dyn_cast<memref::CopyOp>(prev);
+        copy && copy.getTarget() == value)
+      return copiesZeros(copy) ? copy : nullptr;
+    if (llvm::is_contained(prev->getOperands(), value))
+      return nullptr;
+    if (llvm::is_contained(padding, prev) || isa<memref::AllocOp>(prev) ||
+        (prev->getNumRegions() == 0 && isPure(prev)))
+      continue;
+    break;
+  }
+  // Further back: a zero fill of a fresh buffer that nothing uses between
+  // the fill and `op` (the last of several kernels that shared a zero init
+  // takes the filled buffer itself, once the others' copies are gone).
+  if (!value.getDefiningOp<memref::AllocOp>())
     return nullptr;
-  return fill;
+  for (Operation *user : value.getUsers())
+    if (auto fill = dyn_cast<linalg::FillOp>(user);
+        fill && fill.getOutputs().front() == value &&
+        isZero(fill.getInputs().front()) && fill->getBlock() == op->getBlock() &&
+        fill->isBeforeInBlock(op) &&
+        usedOnlyAfter(value, op, fill, /*copiesOut=*/false))
+      return fill;
+  return nullptr;
 }
 
 /// The epilogue (kiln-cpu-fuse-epilogues) that updates `out`, the output
@@ -271,6 +342,7 @@ struct LowerToUKernelsPass
     if (ops.empty())
       return;
     OpBuilder b(&getContext());
+    llvm::SmallPtrSet<Operation *, 4> zeroBuffers;
     Type f32 = b.getF32Type(), i64 = b.getI64Type();
     // Calls pass operands as unranked memrefs (rank and descriptor).
     auto unranked = UnrankedMemRefType::get(f32, /*memorySpace=*/0);
@@ -290,18 +362,23 @@ struct LowerToUKernelsPass
         padded = matchPaddedInput(op->getOperand(0), op);
       // The epilogue's operands must be there before the call (and before
       // the zero fill that the next step looks for right before `op`).
+      ArrayRef<Operation *> padding;
+      if (padded)
+        padding = padded->builders;
       linalg::GenericOp epilogue = epilogueAfter(op, out);
       if (epilogue) {
         Operation *anchor = op;
-        if (linalg::FillOp fill = zeroFillBefore(op, out))
+        if (Operation *fill = zeroFillBefore(op, out, padding))
           anchor = fill;
         for (Value input : epilogue.getDpsInputs())
           hoistBefore(input, anchor, epilogue);
       }
       b.setInsertionPoint(op);
-      if (linalg::FillOp fill = zeroFillBefore(op, out)) {
+      if (Operation *fill = zeroFillBefore(op, out, padding)) {
         flags &= ~int64_t(1);
-        fill.erase();
+        if (auto copy = dyn_cast<memref::CopyOp>(fill))
+          zeroBuffers.insert(copy.getSource().getDefiningOp());
+        fill->erase();
       }
       // The calls pass descriptors on the stack: a scope frees them after
       // each call, also inside loops.
@@ -388,6 +465,17 @@ struct LowerToUKernelsPass
       if (padded)
         for (Operation *builder : padded->builders)
           builder->erase();
+    }
+    // Zero buffers that nothing uses any more but their fill and
+    // deallocations go.
+    for (Operation *alloc : zeroBuffers) {
+      if (llvm::any_of(alloc->getUsers(), [](Operation *user) {
+            return !isa<linalg::FillOp, memref::DeallocOp>(user);
+          }))
+        continue;
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        user->erase();
+      alloc->erase();
     }
   }
 

@@ -34,16 +34,18 @@ namespace {
 bool isTileable(linalg::LinalgOp op);
 
 /// Whether `op` is left whole: a micro-kernel op (kiln-cpu-lower-to-ukernels
-/// replaces it after bufferization), its epilogue, or the fill of such an
-/// op's output, which that pass folds into the call.
+/// replaces it after bufferization), its epilogue, or a fill used only as
+/// such ops' output init, which that pass folds into the calls (also when
+/// bufferization copies one shared fill into several outputs).
 bool isLeftWhole(linalg::LinalgOp op) {
   if (kiln::isUKernelOp(op) || kiln::epilogueKernel(op))
     return true;
-  if (!isa<linalg::FillOp>(op.getOperation()) || !op->hasOneUse())
+  if (!isa<linalg::FillOp>(op.getOperation()) || op->use_empty())
     return false;
-  auto user = dyn_cast<linalg::LinalgOp>(*op->use_begin()->getOwner());
-  return user && kiln::isUKernelOp(user) &&
-         user.isDpsInit(&*op->use_begin());
+  return llvm::all_of(op->getUses(), [](OpOperand &use) {
+    auto user = dyn_cast<linalg::LinalgOp>(use.getOwner());
+    return user && kiln::isUKernelOp(user) && user.isDpsInit(&use);
+  });
 }
 
 /// Whether `op` is fused into its consumer's tile loop rather than tiled on

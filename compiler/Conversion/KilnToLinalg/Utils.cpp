@@ -136,6 +136,32 @@ static std::pair<Value, int64_t> originOfDim(Value value, int64_t dim) {
       value = cast.getSource();
       continue;
     }
+    // Reshapes that keep the dimension whole (a depthwise convolution's
+    // output collapsing its unit multiplier keeps the batch).
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op)) {
+      SmallVector<ReassociationIndices> groups =
+          collapse.getReassociationIndices();
+      if (groups[dim].size() != 1)
+        break;
+      value = collapse.getSrc();
+      dim = groups[dim].front();
+      continue;
+    }
+    if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op)) {
+      SmallVector<ReassociationIndices> groups =
+          expand.getReassociationIndices();
+      auto group = llvm::find_if(groups, [&](const ReassociationIndices &g) {
+        return llvm::is_contained(g, dim);
+      });
+      if (group == groups.end() ||
+          llvm::count_if(*group, [&](int64_t d) {
+            return expand.getResultType().isDynamicDim(d);
+          }) != 1)
+        break;
+      value = expand.getSrc();
+      dim = group - groups.begin();
+      continue;
+    }
     if (!isa<tensor::EmptyOp>(op)) {
       // Another op (during conversion, often a kiln op not yet replaced):
       // follow the first operand of the result's rank that is dynamic at

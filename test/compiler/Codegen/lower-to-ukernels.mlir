@@ -87,7 +87,8 @@ func.func @integer_matmul(%a: memref<4x4xi32>, %b: memref<4x4xi32>, %c: memref<4
 
 // A convolution over the buffer that bufferization built for a zero
 // tensor.pad reads the unpadded input, passing the padding (top 1, left 2):
-// the padded buffer, its fill and its copy are gone.
+// the padded buffer, its fill and its copy are gone. The output's zero
+// fill, before the padded buffer was built, is dropped too (flags 0).
 // CHECK-LABEL: func.func @padded_conv
 // CHECK-NOT: memref.alloc(
 // CHECK-NOT: memref.copy
@@ -102,6 +103,7 @@ func.func @padded_conv(%x: memref<?x8x8x16xf32>, %w: memref<3x3x16x32xf32>, %y: 
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f32
   %n = memref.dim %x, %c0 : memref<?x8x8x16xf32>
+  linalg.fill ins(%zero : f32) outs(%y : memref<?x7x9x32xf32>)
   %p = memref.alloc(%n) {alignment = 64 : i64} : memref<?x9x11x16xf32>
   linalg.map outs(%p : memref<?x9x11x16xf32>)
     (%init: f32) {
@@ -109,7 +111,6 @@ func.func @padded_conv(%x: memref<?x8x8x16xf32>, %w: memref<3x3x16x32xf32>, %y: 
     }
   %sv = memref.subview %p[0, 1, 2, 0] [%n, 8, 8, 16] [1, 1, 1, 1] : memref<?x9x11x16xf32> to memref<?x8x8x16xf32, strided<[1584, 176, 16, 1], offset: 208>>
   memref.copy %x, %sv : memref<?x8x8x16xf32> to memref<?x8x8x16xf32, strided<[1584, 176, 16, 1], offset: 208>>
-  linalg.fill ins(%zero : f32) outs(%y : memref<?x7x9x32xf32>)
   linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
     ins(%p, %w : memref<?x9x11x16xf32>, memref<3x3x16x32xf32>) outs(%y : memref<?x7x9x32xf32>)
   memref.dealloc %p : memref<?x9x11x16xf32>
@@ -245,5 +246,36 @@ func.func @epilogue_not_adjacent(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c: 
     %s = arith.addf %acc, %x : f32
     linalg.yield %s : f32
   }
+  return
+}
+
+// -----
+
+// Three kernels that shared a zero init tensor: bufferization filled one
+// buffer, copied it into the first two outputs, and the third computes in
+// the buffer itself. The copies and the fill are zero inits: every call
+// overwrites (flags 0), and the fill is gone.
+// CHECK-LABEL: func.func @shared_zero_init
+// CHECK: %[[Z:.+]] = memref.alloc()
+// CHECK-NOT: linalg.fill
+// CHECK-NOT: memref.copy
+// CHECK: %[[F:.+]] = arith.constant 0 : i64
+// CHECK: call @kiln_uk_matmul_f32({{.+}}, %[[F]], {{.+}})
+// CHECK: %[[F2:.+]] = arith.constant 0 : i64
+// CHECK: call @kiln_uk_matmul_f32({{.+}}, %[[F2]], {{.+}})
+// CHECK: %[[F3:.+]] = arith.constant 0 : i64
+// CHECK: call @kiln_uk_matmul_f32({{.+}}, %[[F3]], {{.+}})
+// CHECK: memref.copy %[[Z]], %arg4
+func.func @shared_zero_init(%a: memref<4x8xf32>, %b: memref<8x16xf32>, %c1: memref<4x16xf32>, %c2: memref<4x16xf32>, %c3: memref<4x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %z = memref.alloc() : memref<4x16xf32>
+  linalg.fill ins(%zero : f32) outs(%z : memref<4x16xf32>)
+  memref.copy %z, %c1 : memref<4x16xf32> to memref<4x16xf32>
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c1 : memref<4x16xf32>)
+  memref.copy %z, %c2 : memref<4x16xf32> to memref<4x16xf32>
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%c2 : memref<4x16xf32>)
+  linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x16xf32>) outs(%z : memref<4x16xf32>)
+  memref.copy %z, %c3 : memref<4x16xf32> to memref<4x16xf32>
+  memref.dealloc %z : memref<4x16xf32>
   return
 }
