@@ -293,6 +293,10 @@ TEST(UKernelConvTest, MatchesNaiveConvolution) {
       {1, 12, 20, 32, 3, 3, 40, 1, 1, 1, 1, false, false, 1, 1, 1, 1},
       {2, 9, 17, 64, 3, 3, 24, 2, 1, 1, 1, true, true, 0, 1, 1, 0},
       {1, 5, 12, 256, 3, 3, 16, 1, 1, 1, 1, false, false, 1, 1, 1, 1},
+      // At most 24 taps and whole 16-filter blocks: the direct path.
+      {3, 14, 13, 1, 3, 3, 32, 1, 1, 1, 1, false, false, 1, 1, 1, 1},
+      {2, 11, 9, 2, 3, 3, 16, 2, 2, 2, 1, true, true, 0, 2, 1, 0},
+      {1, 9, 8, 3, 5, 1, 48, 1, 2, 1, 1, false, true, 2, 2, 0, 1},
   };
   unsigned seed = 100;
   for (int withEpilogue = 0; withEpilogue < 2; ++withEpilogue)

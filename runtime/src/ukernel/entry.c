@@ -145,6 +145,12 @@ kiln_uk_conv2d_nhwc_hwcf_f32(int64_t rankI, kiln_uk_memref_t *in,
   kiln_uk_epilogue_args_t ep;
   epilogueArgs(flags, rankE0, e0, layoutE0, rankE1, e1, layoutE1, 4, lo, hi,
                &ep);
+  /* A reduction of at most 24 taps (a 3x3 filter over one channel) is
+   * computed directly. */
+  if (kiln_small_conv(in, rankI, filter, rankF, out, rankO, stepH, stepW,
+                      dilationH, dilationW, padTop, padLeft, (int)(flags & 1),
+                      &ep.e, (const int64_t(*)[8])ep.strides))
+    return;
   int64_t N = sizeOf(rankO, out, 0), OH = sizeOf(rankO, out, 1),
           OW = sizeOf(rankO, out, 2), F = sizeOf(rankO, out, 3);
   int64_t KH = sizeOf(rankF, filter, 0), KW = sizeOf(rankF, filter, 1),

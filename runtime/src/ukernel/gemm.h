@@ -135,4 +135,15 @@ KILN_UK_HIDDEN const kiln_gemm_isa_t *kiln_gemm_isa_named(const char *name);
 KILN_UK_HIDDEN void kiln_gemm_with(const kiln_gemm_t *g,
                                    const kiln_gemm_isa_t *isa);
 
+/* An NHWC convolution whose reduction has at most 24 taps, computed
+ * directly (smallconv.c), with the epilogue `e` (addend strides along
+ * (n, oh, ow, f) in `epilogueStrides`). Returns 0, having done nothing,
+ * when the layout does not suit it. */
+KILN_UK_HIDDEN int kiln_small_conv(
+    const kiln_uk_memref_t *in, int64_t rankI, const kiln_uk_memref_t *filter,
+    int64_t rankF, kiln_uk_memref_t *out, int64_t rankO, int64_t stepH,
+    int64_t stepW, int64_t dilationH, int64_t dilationW, int64_t padTop,
+    int64_t padLeft, int accumulate, const kiln_epilogue_t *e,
+    const int64_t (*epilogueStrides)[8]);
+
 #endif /* KILN_RUNTIME_UKERNEL_GEMM_H */
