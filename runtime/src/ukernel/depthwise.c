@@ -34,31 +34,6 @@ typedef struct {
   int epilogueInBlocks;
 } kiln_depthwise_t;
 
-/* The epilogue of 16 channels from `c` of pixel (n, oh, ow), in registers.
- * NaN propagates through the clamp (IEEE maximum and minimum). */
-#define DEPTHWISE_EPILOGUE(d, v, n, oh, ow, c)                                 \
-  do {                                                                         \
-    for (int t_ = 0; t_ < (d)->epilogue.count; ++t_) {                         \
-      const int64_t *s_ = (d)->epilogueS[t_];                                  \
-      const float *a_ = (d)->epilogue.add[t_] + (n) * s_[0] + (oh) * s_[1] +   \
-                        (ow) * s_[2] + (c) * s_[3];                            \
-      if (s_[3] == 0)                                                          \
-        v += *a_;                                                              \
-      else                                                                     \
-        v += *(const kiln_v16 *)a_;                                            \
-    }                                                                          \
-    if ((d)->epilogue.clamp) {                                                 \
-      kiln_v16 lo_ = (kiln_v16){0} + (d)->epilogue.lo;                         \
-      kiln_v16 hi_ = (kiln_v16){0} + (d)->epilogue.hi;                         \
-      v = __builtin_elementwise_minimum(                                       \
-          __builtin_elementwise_maximum(v, lo_), hi_);                         \
-    }                                                                          \
-  } while (0)
-
-/* 16 floats, loaded and stored at any 4-byte alignment. Under a target
- * attribute the vector operations become that instruction set's. */
-typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
-
 /* One output row (n, oh): every pixel, channel and multiplier. Dense
  * layouts with multiplier 1 (every depthwise layer Kiln imports) go 64
  * channels at a time with the accumulators in four vector registers across
@@ -101,7 +76,7 @@ typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
             }                                                                  \
             if (d->epilogueInBlocks)                                           \
               for (int j = 0; j < 4; ++j)                                      \
-                DEPTHWISE_EPILOGUE(d, v[j], n, oh, ow, first + 16 * j);        \
+                KILN_V16_EPILOGUE(d, v[j], n, oh, ow, first + 16 * j);        \
             for (int j = 0; j < 4; ++j)                                        \
               *(kiln_v16 *)(o0 + first + 16 * j) = v[j];                       \
           }                                                                    \
@@ -124,7 +99,7 @@ typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
               }                                                                \
             }                                                                  \
             if (d->epilogueInBlocks)                                           \
-              DEPTHWISE_EPILOGUE(d, v, n, oh, ow, first);                      \
+              KILN_V16_EPILOGUE(d, v, n, oh, ow, first);                      \
             *(kiln_v16 *)(o0 + first) = v;                                     \
           }                                                                    \
         }                                                                      \
@@ -223,7 +198,7 @@ DEPTHWISE_ROW(rowAvx2, __attribute__((target("avx2,fma"))))
           }                                                                    \
         }                                                                      \
         if (d->epilogueInBlocks)                                               \
-          DEPTHWISE_EPILOGUE(d, v, n, oh, ow, c);                              \
+          KILN_V16_EPILOGUE(d, v, n, oh, ow, c);                              \
         *(kiln_v16 *)o = v;                                                    \
       }                                                                        \
     }                                                                          \

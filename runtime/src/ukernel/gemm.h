@@ -74,6 +74,34 @@ KILN_UK_HIDDEN void kiln_epilogue_tile(const kiln_epilogue_t *e, int64_t i0,
                                        int64_t rowStrideC, int64_t colStrideC,
                                        int64_t mr, int64_t nr);
 
+/* 16 floats, loaded and stored at any 4-byte alignment. Under a target
+ * attribute the vector operations become that instruction set's. */
+typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
+
+/* The epilogue of the 16 values `v` at (n, oh, ow, c..c+15) of an NHWC
+ * output, in registers, for a kernel `d` with fields `epilogue` (addends at
+ * the output's origin) and `epilogueS[t][4]` (addend strides along n, oh,
+ * ow, c; the channel stride 0 or 1). The clamp propagates NaN (IEEE
+ * maximum and minimum). */
+#define KILN_V16_EPILOGUE(d, v, n, oh, ow, c)                                  \
+  do {                                                                         \
+    for (int t_ = 0; t_ < (d)->epilogue.count; ++t_) {                         \
+      const int64_t *s_ = (d)->epilogueS[t_];                                  \
+      const float *a_ = (d)->epilogue.add[t_] + (n) * s_[0] + (oh) * s_[1] +   \
+                        (ow) * s_[2] + (c) * s_[3];                            \
+      if (s_[3] == 0)                                                          \
+        v += *a_;                                                              \
+      else                                                                     \
+        v += *(const kiln_v16 *)a_;                                            \
+    }                                                                          \
+    if ((d)->epilogue.clamp) {                                                 \
+      kiln_v16 lo_ = (kiln_v16){0} + (d)->epilogue.lo;                         \
+      kiln_v16 hi_ = (kiln_v16){0} + (d)->epilogue.hi;                         \
+      v = __builtin_elementwise_minimum(                                       \
+          __builtin_elementwise_maximum(v, lo_), hi_);                         \
+    }                                                                          \
+  } while (0)
+
 typedef struct {
   int64_t m, n, k;
   kiln_gemm_lhs_t a;

@@ -32,8 +32,6 @@ typedef struct {
   int64_t epilogueS[2][4];  /* addend strides along (n, oh, ow, f) */
 } kiln_small_conv_t;
 
-typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
-
 /* One output row (n, oh), every pixel and filter. */
 #define SMALL_CONV_ROW(NAME, ATTR)                                             \
   ATTR static void NAME(const kiln_small_conv_t *d, int64_t row) {             \
@@ -90,18 +88,7 @@ typedef float kiln_v16 __attribute__((vector_size(64), aligned(4)));
               v += x[c * d->inS[3]] * w[t + c];                                \
           }                                                                    \
         }                                                                      \
-        for (int e = 0; e < d->epilogue.count; ++e) {                          \
-          const int64_t *s = d->epilogueS[e];                                  \
-          const float *a = d->epilogue.add[e] + n * s[0] + oh * s[1] +         \
-                           ow * s[2] + f0 * s[3];                              \
-          v += s[3] == 0 ? (kiln_v16){0} + *a : *(const kiln_v16 *)a;          \
-        }                                                                      \
-        if (d->epilogue.clamp) {                                               \
-          kiln_v16 lo = (kiln_v16){0} + d->epilogue.lo;                        \
-          kiln_v16 hi = (kiln_v16){0} + d->epilogue.hi;                        \
-          v = __builtin_elementwise_minimum(                                   \
-              __builtin_elementwise_maximum(v, lo), hi);                       \
-        }                                                                      \
+        KILN_V16_EPILOGUE(d, v, n, oh, ow, f0);                                \
         *(kiln_v16 *)o = v;                                                    \
       }                                                                        \
     }                                                                          \
