@@ -360,21 +360,18 @@ struct LowerToUKernelsPass
       if (isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcmOp>(
               op.getOperation()))
         padded = matchPaddedInput(op->getOperand(0), op);
-      // The epilogue's operands must be there before the call (and before
-      // the zero fill that the next step looks for right before `op`).
+      // The output's zero init, dropped below, and the epilogue, whose
+      // operands must exist before the call (and before that init).
       ArrayRef<Operation *> padding;
       if (padded)
         padding = padded->builders;
+      Operation *fill = zeroFillBefore(op, out, padding);
       linalg::GenericOp epilogue = epilogueAfter(op, out);
-      if (epilogue) {
-        Operation *anchor = op;
-        if (Operation *fill = zeroFillBefore(op, out, padding))
-          anchor = fill;
+      if (epilogue)
         for (Value input : epilogue.getDpsInputs())
-          hoistBefore(input, anchor, epilogue);
-      }
+          hoistBefore(input, fill ? fill : op.getOperation(), epilogue);
       b.setInsertionPoint(op);
-      if (Operation *fill = zeroFillBefore(op, out, padding)) {
+      if (fill) {
         flags &= ~int64_t(1);
         if (auto copy = dyn_cast<memref::CopyOp>(fill))
           zeroBuffers.insert(copy.getSource().getDefiningOp());

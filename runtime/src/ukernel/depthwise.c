@@ -34,6 +34,40 @@ typedef struct {
   int epilogueInBlocks;
 } kiln_depthwise_t;
 
+/* Channels [first, ...) of pixel (n, oh, ow) of a dense layout with
+ * multiplier 1, in blocks of B vectors of 16 (the accumulators stay in
+ * registers across the window), while whole blocks remain; `first` moves
+ * past them. `o0` is the pixel's output. */
+#define DEPTHWISE_BLOCKS(d, n, oh, ow, o0, first, B)                           \
+  for (; (first) + 16 * (B) <= (d)->C; (first) += 16 * (B)) {                  \
+    kiln_v16 v[B];                                                             \
+    for (int j = 0; j < (B); ++j)                                              \
+      v[j] = (d)->accumulate ? *(const kiln_v16 *)((o0) + (first) + 16 * j)    \
+                             : (kiln_v16){0};                                  \
+    for (int64_t kh = 0; kh < (d)->KH; ++kh) {                                 \
+      int64_t ih = (oh) * (d)->stepH + kh * (d)->dilationH - (d)->padTop;      \
+      if (ih < 0 || ih >= (d)->inH)                                            \
+        continue;                                                              \
+      for (int64_t kw = 0; kw < (d)->KW; ++kw) {                               \
+        int64_t iw = (ow) * (d)->stepW + kw * (d)->dilationW - (d)->padLeft;   \
+        if (iw < 0 || iw >= (d)->inW)                                          \
+          continue;                                                            \
+        const float *x = (d)->in + (n) * (d)->inS[0] + ih * (d)->inS[1] +      \
+                         iw * (d)->inS[2] + (first);                           \
+        const float *f =                                                       \
+            (d)->filter + kh * (d)->fS[0] + kw * (d)->fS[1] + (first);         \
+        for (int j = 0; j < (B); ++j)                                          \
+          v[j] += *(const kiln_v16 *)(x + 16 * j) *                            \
+                  *(const kiln_v16 *)(f + 16 * j);                             \
+      }                                                                        \
+    }                                                                          \
+    for (int j = 0; j < (B); ++j) {                                            \
+      if ((d)->epilogueInBlocks)                                               \
+        KILN_V16_EPILOGUE(d, v[j], n, oh, ow, (first) + 16 * j);               \
+      *(kiln_v16 *)((o0) + (first) + 16 * j) = v[j];                           \
+    }                                                                          \
+  }
+
 /* One output row (n, oh): every pixel, channel and multiplier. Dense
  * layouts with multiplier 1 (every depthwise layer Kiln imports) go 64
  * channels at a time with the accumulators in four vector registers across
@@ -52,56 +86,8 @@ typedef struct {
         if (dense) {                                                           \
           float *o0 = d->out + n * d->outS[0] + oh * d->outS[1] +              \
                       ow * d->outS[2];                                         \
-          for (; first + 64 <= d->C; first += 64) {                            \
-            kiln_v16 v[4];                                                     \
-            for (int j = 0; j < 4; ++j)                                        \
-              v[j] = d->accumulate ? *(const kiln_v16 *)(o0 + first + 16 * j)  \
-                                   : (kiln_v16){0};                            \
-            for (int64_t kh = 0; kh < d->KH; ++kh) {                           \
-              int64_t ih = oh * d->stepH + kh * d->dilationH - d->padTop;      \
-              if (ih < 0 || ih >= d->inH)                                      \
-                continue;                                                      \
-              for (int64_t kw = 0; kw < d->KW; ++kw) {                         \
-                int64_t iw = ow * d->stepW + kw * d->dilationW - d->padLeft;   \
-                if (iw < 0 || iw >= d->inW)                                    \
-                  continue;                                                    \
-                const float *x = d->in + n * d->inS[0] + ih * d->inS[1] +      \
-                                 iw * d->inS[2] + first;                       \
-                const float *f = d->filter + kh * d->fS[0] + kw * d->fS[1] +   \
-                                 first;                                        \
-                for (int j = 0; j < 4; ++j)                                    \
-                  v[j] += *(const kiln_v16 *)(x + 16 * j) *                    \
-                          *(const kiln_v16 *)(f + 16 * j);                     \
-              }                                                                \
-            }                                                                  \
-            if (d->epilogueInBlocks)                                           \
-              for (int j = 0; j < 4; ++j)                                      \
-                KILN_V16_EPILOGUE(d, v[j], n, oh, ow, first + 16 * j);        \
-            for (int j = 0; j < 4; ++j)                                        \
-              *(kiln_v16 *)(o0 + first + 16 * j) = v[j];                       \
-          }                                                                    \
-          for (; first + 16 <= d->C; first += 16) {                            \
-            kiln_v16 v = d->accumulate ? *(const kiln_v16 *)(o0 + first)       \
-                                       : (kiln_v16){0};                        \
-            for (int64_t kh = 0; kh < d->KH; ++kh) {                           \
-              int64_t ih = oh * d->stepH + kh * d->dilationH - d->padTop;      \
-              if (ih < 0 || ih >= d->inH)                                      \
-                continue;                                                      \
-              for (int64_t kw = 0; kw < d->KW; ++kw) {                         \
-                int64_t iw = ow * d->stepW + kw * d->dilationW - d->padLeft;   \
-                if (iw < 0 || iw >= d->inW)                                    \
-                  continue;                                                    \
-                v += *(const kiln_v16 *)(d->in + n * d->inS[0] +               \
-                                         ih * d->inS[1] + iw * d->inS[2] +     \
-                                         first) *                              \
-                     *(const kiln_v16 *)(d->filter + kh * d->fS[0] +           \
-                                         kw * d->fS[1] + first);               \
-              }                                                                \
-            }                                                                  \
-            if (d->epilogueInBlocks)                                           \
-              KILN_V16_EPILOGUE(d, v, n, oh, ow, first);                      \
-            *(kiln_v16 *)(o0 + first) = v;                                     \
-          }                                                                    \
+          DEPTHWISE_BLOCKS(d, n, oh, ow, o0, first, 4);                        \
+          DEPTHWISE_BLOCKS(d, n, oh, ow, o0, first, 1);                        \
         }                                                                      \
         for (int64_t c0 = first; c0 < d->C; c0 += 512) {                       \
           int64_t cn = d->C - c0 < 512 ? d->C - c0 : 512;                      \
@@ -296,10 +282,9 @@ KILN_UK_HIDDEN void kiln_uk_depthwise_conv2d_nhwc_hwcm_f32(
                      d.inS[3] == 1 && d.fS[2] == 1 && d.outS[3] == 1;
   kiln_depthwise_task_t task = {&d, threeByThree ? row3x3Generic : rowGeneric};
 #if defined(__x86_64__)
-  const char *isa = kiln_gemm_isa()->name;
-  if (strcmp(isa, "avx512") == 0)
+  if (kiln_gemm_isa()->level == KILN_ISA_AVX512)
     task.row = threeByThree ? row3x3Avx512 : rowAvx512;
-  else if (strcmp(isa, "avx2") == 0)
+  else if (kiln_gemm_isa()->level == KILN_ISA_AVX2)
     task.row = threeByThree ? row3x3Avx2 : rowAvx2;
 #endif
   int64_t rows = d.N * d.OH;

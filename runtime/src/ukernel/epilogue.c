@@ -13,7 +13,6 @@
 
 #include "gemm.h"
 
-#include <string.h>
 
 /* x clamped to [lo, hi]; NaN stays NaN (arith.maximumf/minimumf). */
 static inline float clampOne(float x, float lo, float hi) {
@@ -84,16 +83,11 @@ rowUnitAvx512(const kiln_epilogue_t *e, const float *a0, const float *a1,
 #endif
 
 static row_fn unitRow(void) {
-  static row_fn chosen;
-  if (!chosen) {
-    row_fn f = rowUnitGeneric;
 #if defined(__x86_64__)
-    if (strcmp(kiln_gemm_isa()->name, "avx512") == 0)
-      f = rowUnitAvx512;
+  if (kiln_gemm_isa()->level == KILN_ISA_AVX512)
+    return rowUnitAvx512;
 #endif
-    chosen = f;
-  }
-  return chosen;
+  return rowUnitGeneric;
 }
 
 void kiln_epilogue_tile(const kiln_epilogue_t *e, int64_t i0, int64_t j0,

@@ -150,6 +150,9 @@ typedef struct {
   kiln_microkernel_fn micro;
   int64_t rowsNr;          /* row-kernel columns per call */
   kiln_rowkernel_fn rows;
+  /* Which instruction set, for the kernels outside this table (depthwise,
+   * small convolutions, epilogues) to pick their own variant. */
+  enum { KILN_ISA_GENERIC, KILN_ISA_AVX2, KILN_ISA_AVX512 } level;
 } kiln_gemm_isa_t;
 
 /* The kernels for this CPU (AVX-512, AVX2 + FMA, or portable C). */

@@ -69,7 +69,7 @@ static void rowsGeneric(int64_t k, const float *a, int64_t rowStrideA,
 
 static const kiln_gemm_isa_t kGeneric = {"generic", GEN_MR, GEN_NR,
                                          microGeneric, GEN_ROWS_NR,
-                                         rowsGeneric};
+                                         rowsGeneric, KILN_ISA_GENERIC};
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -227,7 +227,7 @@ AVX512 static void rowsAvx512(int64_t k, const float *a, int64_t rowStrideA,
 }
 
 static const kiln_gemm_isa_t kAvx512 = {"avx512", MR512, 32, microAvx512, 64,
-                                        rowsAvx512};
+                                        rowsAvx512, KILN_ISA_AVX512};
 
 /*===----------------------------------------------------------------------===*
  * AVX2 + FMA: 6 x 16 tile (12 ymm accumulators), rows of 32 columns
@@ -331,7 +331,8 @@ AVX2 static void rowsAvx2(int64_t k, const float *a, int64_t rowStrideA,
   }
 }
 
-static const kiln_gemm_isa_t kAvx2 = {"avx2", 6, 16, microAvx2, 32, rowsAvx2};
+static const kiln_gemm_isa_t kAvx2 = {"avx2",   6,        16, microAvx2, 32,
+                                      rowsAvx2, KILN_ISA_AVX2};
 #endif
 
 /* Whether this CPU runs the kernels named `name`. */

@@ -149,10 +149,9 @@ int kiln_small_conv(const kiln_uk_memref_t *in, int64_t rankI,
       d.epilogueS[t][i] = epilogueStrides[t][i];
   kiln_small_conv_task_t task = {&d, smallRowGeneric};
 #if defined(__x86_64__)
-  const char *isa = kiln_gemm_isa()->name;
-  if (strcmp(isa, "avx512") == 0)
+  if (kiln_gemm_isa()->level == KILN_ISA_AVX512)
     task.row = smallRowAvx512;
-  else if (strcmp(isa, "avx2") == 0)
+  else if (kiln_gemm_isa()->level == KILN_ISA_AVX2)
     task.row = smallRowAvx2;
 #endif
   int64_t rows = d.N * d.OH;
